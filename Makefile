@@ -1,0 +1,40 @@
+# Two commands: `make run` (set up and serve the site on SQLite with the dataset loaded) and
+# `make test` (set up and run the whole test suite; PostgreSQL when DATABASE_URL is set).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install run test lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var/secret_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+
+run: install var/secret_key
+	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py import_dataset fixtures --if-empty \
+		--reason "Initial load of the curated dataset"
+	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py ensure_curator
+	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Tests run with DEBUG off, as in production, with a throwaway key unless SECRET_KEY is given.
+test: install
+	$(BIN)/ruff check .
+	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+		$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,11 @@
+"""Validators for the natural keys of the dataset."""
+
+from django.core.validators import RegexValidator
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lowercase letters, digits and single hyphens, e.g. 'bali-process'.",
+)
+alpha3_validator = RegexValidator(r"^[A-Z]{3}$", "Use the three capital letters of ISO 3166-1 alpha-3, e.g. 'IDN'.")
+alpha2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. 'ID'.")
+numeric_validator = RegexValidator(r"^\d{3}$", "Use the three digits of ISO 3166-1 numeric, e.g. '360'.")

@@ -1,0 +1,27 @@
+"""The public API, version 1: read-only resources, the OpenAPI schema and its documentation."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from apps.mechanisms.api.views import MechanismViewSet, RegionViewSet, ThemeViewSet
+from apps.meetings.api.views import DocumentViewSet, MeetingViewSet
+from apps.reviews.api.views import ReviewEditionViewSet
+from apps.states.api.views import OrganizationViewSet, StateViewSet
+
+router = DefaultRouter()
+router.register("mechanisms", MechanismViewSet, basename="mechanism")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("states", StateViewSet, basename="state")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("regions", RegionViewSet, basename="region")
+router.register("editions", ReviewEditionViewSet, basename="edition")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]
