@@ -1,0 +1,204 @@
+"""Consultation mechanisms on migration and the participations of states and organisations in them."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from apps.curation.models import CuratedModel, NamePeriod, curated_history
+from apps.curation.partial_dates import PartialDateField
+from apps.curation.validators import slug_validator
+
+from .classification import Governance, Kind, Status
+
+
+class Region(CuratedModel):
+    """A regional grouping of the review (Annex A), such as 'Africa with Europe'."""
+
+    slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    sources = GenericRelation("reviews.Citation")
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="region_slug_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Theme(CuratedModel):
+    """A term of the controlled vocabulary onto which mechanisms' objectives are mapped."""
+
+    slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Mechanism(CuratedModel):
+    """A regional consultative process (RCP), interregional forum (IRF) or other mechanism."""
+
+    Kind = Kind
+    Governance = Governance
+    Status = Status
+
+    slug = models.SlugField(
+        max_length=60, unique=True, validators=[slug_validator], help_text="Public identifier; never change it."
+    )
+    acronym = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=300)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="mechanisms")
+    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    governance = models.CharField(max_length=12, choices=Governance.choices, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    status_note = models.TextField(blank=True)
+    founded = PartialDateField(bounds=True)
+    founded_earliest = models.DateField(null=True, editable=False, db_index=True)
+    founded_latest = models.DateField(null=True, editable=False)
+    ended = PartialDateField(bounds=True)
+    ended_earliest = models.DateField(null=True, editable=False)
+    ended_latest = models.DateField(null=True, editable=False)
+    parent_framework = models.ForeignKey(
+        "states.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pillar_mechanisms",
+        help_text="The broader framework this mechanism is a pillar of, or is closely tied to.",
+    )
+    predecessor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
+    )
+    website = models.URLField(blank=True)
+    objectives = models.TextField(blank=True)
+    secretariat_note = models.TextField(blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="mechanisms")
+    sources = GenericRelation("reviews.Citation")
+
+    date_ranges = (("founded", "ended"),)
+    history = curated_history(m2m_fields=[themes])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="mechanism_slug_ci_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym not in self.name else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("api:mechanism-detail", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    def clean(self):
+        super().clean()
+        self._validate_predecessor_chain()
+
+    def _validate_predecessor_chain(self):
+        seen = {self.pk} if self.pk else set()
+        current = self.predecessor
+        while current is not None:
+            if current.pk in seen or current == self:
+                raise ValidationError(
+                    {"predecessor": "A mechanism cannot succeed itself, directly or through a chain."}
+                )
+            seen.add(current.pk)
+            current = current.predecessor
+
+
+class MechanismName(NamePeriod):
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="other_names")
+    sources = GenericRelation("reviews.Citation")
+
+    history = curated_history()
+
+    class Meta(NamePeriod.Meta):
+        verbose_name = "other name"
+
+
+class Participation(CuratedModel):
+    """A state or an organisation taking part in a mechanism in one role, over a period."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        EXPECTED_MEMBER = "expected-member", "Expected member"
+        SUSPENDED_MEMBER = "suspended-member", "Suspended member"
+        OBSERVER = "observer", "Observer"
+        EXPECTED_OBSERVER = "expected-observer", "Expected observer"
+        INTERMITTENT_OBSERVER = "intermittent-observer", "Intermittent observer"
+        PARTNER = "partner", "Partner"
+        SECRETARIAT = "secretariat", "Secretariat"
+        CHAIR = "chair", "Chair or co-chair"
+        STEERING_GROUP = "steering-group", "Steering group"
+
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="participations")
+    state = models.ForeignKey(
+        "states.State", null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    organization = models.ForeignKey(
+        "states.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(max_length=24, choices=Role.choices, db_index=True)
+    as_written = models.CharField(
+        max_length=300, blank=True, help_text="The participant's name exactly as the source wrote it."
+    )
+    start = PartialDateField(bounds=True)
+    start_earliest = models.DateField(null=True, editable=False)
+    start_latest = models.DateField(null=True, editable=False)
+    end = PartialDateField(bounds=True)
+    end_earliest = models.DateField(null=True, editable=False)
+    end_latest = models.DateField(null=True, editable=False)
+    note = models.TextField(blank=True, help_text="Public note qualifying the participation.")
+    sources = GenericRelation("reviews.Citation")
+
+    date_ranges = (("start", "end"),)
+    history = curated_history()
+
+    class Meta:
+        ordering = ["mechanism__slug", "role", "as_written", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state__isnull=False, organization__isnull=True)
+                    | models.Q(state__isnull=True, organization__isnull=False)
+                ),
+                name="participation_has_one_participant",
+                violation_error_message="A participation names either a state or an organisation, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} — {self.get_role_display()} of {self.mechanism.short_name}"
+
+    @property
+    def participant(self):
+        return self.state or self.organization
+
+    def clean(self):
+        super().clean()
+        if bool(self.state_id) == bool(self.organization_id):
+            raise ValidationError("Choose either a state or an organisation as the participant.")

@@ -1,0 +1,113 @@
+"""Meetings of the mechanisms, at the precision the sources give, and their outcome documents."""
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from apps.curation.models import CuratedModel, curated_history
+from apps.curation.partial_dates import PartialDateField
+from apps.curation.validators import slug_validator
+
+
+class Meeting(CuratedModel):
+    """One meeting of a mechanism: a ministerial conference, a workshop, a working group…"""
+
+    class Kind(models.TextChoices):
+        MINISTERIAL = "ministerial", "Ministerial conference"
+        SENIOR_OFFICIALS = "senior-officials", "Senior officials' meeting"
+        WORKING_GROUP = "working-group", "Working group"
+        WORKSHOP = "workshop", "Workshop"
+        SUMMIT = "summit", "Summit"
+        PREPARATORY = "preparatory", "Preparatory meeting"
+        TECHNICAL = "technical", "Technical meeting"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        FORTHCOMING = "forthcoming", "Forthcoming"
+        CANCELLED = "cancelled", "Cancelled"
+
+    slug = models.SlugField(
+        max_length=120, unique=True, validators=[slug_validator], help_text="Public identifier; never change it."
+    )
+    mechanism = models.ForeignKey("mechanisms.Mechanism", on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=400)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.HELD, db_index=True)
+    start = PartialDateField(bounds=True)
+    start_earliest = models.DateField(null=True, editable=False, db_index=True)
+    start_latest = models.DateField(null=True, editable=False)
+    end = PartialDateField(bounds=True)
+    end_earliest = models.DateField(null=True, editable=False)
+    end_latest = models.DateField(null=True, editable=False)
+    date_as_written = models.CharField(max_length=200, blank=True, help_text="The date as the source wrote it.")
+    city = models.CharField(max_length=120, blank=True)
+    host = models.ForeignKey(
+        "states.State", null=True, blank=True, on_delete=models.PROTECT, related_name="hosted_meetings"
+    )
+    venue_as_written = models.CharField(max_length=200, blank=True)
+    theme = models.TextField(blank=True, help_text="Theme or agenda.")
+    note = models.TextField(blank=True, help_text="Public note.")
+    sources = GenericRelation("reviews.Citation")
+
+    date_ranges = (("start", "end"),)
+    history = curated_history()
+
+    class Meta:
+        ordering = ["start_earliest", "start", "slug"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="meeting_slug_ci_unique")]
+
+    def __str__(self):
+        return f"{self.title} ({self.date_as_written or self.start or 'undated'})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def year(self):
+        return self.start_earliest.year if self.start_earliest else None
+
+
+class Document(CuratedModel):
+    """An outcome document: a declaration, action plan, communiqué, strategy or roadmap."""
+
+    class Kind(models.TextChoices):
+        DECLARATION = "declaration", "Declaration"
+        ACTION_PLAN = "action-plan", "Action plan"
+        COMMUNIQUE = "communique", "Communiqué"
+        STRATEGY = "strategy", "Strategy"
+        ROADMAP = "roadmap", "Roadmap"
+        REPORT = "report", "Report"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=120, unique=True, validators=[slug_validator])
+    mechanism = models.ForeignKey("mechanisms.Mechanism", on_delete=models.CASCADE, related_name="documents")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    title = models.CharField(max_length=400)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    date = PartialDateField(bounds=True)
+    date_earliest = models.DateField(null=True, editable=False)
+    date_latest = models.DateField(null=True, editable=False)
+    url = models.URLField(blank=True)
+    note = models.TextField(blank=True, help_text="Public note.")
+    sources = GenericRelation("reviews.Citation")
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["date_earliest", "title"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="document_slug_ci_unique")]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id and self.mechanism_id and self.meeting.mechanism_id != self.mechanism_id:
+            raise ValidationError({"meeting": "This meeting belongs to another mechanism."})

@@ -1,0 +1,157 @@
+"""Review editions, their entries per mechanism, citations into them, and source discrepancies."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from apps.curation.models import CuratedModel, curated_history
+from apps.curation.partial_dates import PartialDateField
+from apps.curation.validators import slug_validator
+from apps.mechanisms.classification import Governance, Kind
+
+
+class PublishedEditionManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(status="published")
+
+
+class ReviewEdition(CuratedModel):
+    """One edition of the periodic review of regional consultation mechanisms."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in-review", "In review"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=400)
+    authors = models.JSONField(default=list, blank=True, help_text="Author names, in the order printed.")
+    publisher = models.CharField(max_length=200, blank=True)
+    series = models.CharField(max_length=200, blank=True)
+    series_number = models.CharField(max_length=20, blank=True)
+    isbn = models.CharField("ISBN", max_length=20, blank=True)
+    issn = models.CharField("ISSN", max_length=12, blank=True)
+    published = PartialDateField(help_text="Publication date as printed ('2013-04').")
+    url = models.URLField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    sources = GenericRelation("reviews.Citation")
+
+    objects = models.Manager()
+    published_editions = PublishedEditionManager()
+    history = curated_history()
+
+    class Meta:
+        ordering = ["year", "slug"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="reviewedition_slug_ci_unique")]
+
+    def __str__(self):
+        authors = ", ".join(self.authors)
+        return f"{authors} ({self.year})" if authors else self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class ReviewEntry(CuratedModel):
+    """How one edition classified and described one mechanism."""
+
+    edition = models.ForeignKey(ReviewEdition, on_delete=models.CASCADE, related_name="entries")
+    mechanism = models.ForeignKey(
+        "mechanisms.Mechanism", on_delete=models.CASCADE, related_name="review_entries"
+    )
+    section = models.CharField(max_length=20, blank=True, help_text="The edition's section, e.g. '3.1.2'.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    governance = models.CharField(max_length=12, choices=Governance.choices)
+    region = models.ForeignKey("mechanisms.Region", on_delete=models.PROTECT, related_name="+")
+    background = models.TextField(blank=True)
+    agenda = models.TextField(blank=True, help_text="Recent meetings and the evolution of the agenda.")
+    linkages = models.TextField(blank=True, help_text="Linkages with multilateral agreements.")
+    taxonomic_placement = models.TextField(blank=True)
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["edition__year", "section", "mechanism__slug"]
+        verbose_name_plural = "review entries"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "mechanism"], name="one_entry_per_edition_and_mechanism")
+        ]
+
+    def __str__(self):
+        return f"{self.mechanism} in {self.edition}"
+
+
+class Citation(models.Model):
+    """Where in a review edition a record, or some of its fields, is stated."""
+
+    edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(max_length=100, help_text="E.g. 'Annex B' or 'section 3.1.2'.")
+    covers = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated names of the fields this citation supports; empty for the whole record.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["content_type_id", "object_id", "position", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        text = f"{self.edition.slug} {self.locator}"
+        return f"{text} (for {self.covers})" if self.covers else text
+
+    @property
+    def covered_fields(self):
+        return [name for name in (part.strip() for part in self.covers.split(",")) if name]
+
+    def clean(self):
+        super().clean()
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is not None:
+            known = {field.name for field in model._meta.get_fields()}
+            unknown = [name for name in self.covered_fields if name not in known]
+            if unknown:
+                raise ValidationError(
+                    {"covers": f"{model._meta.verbose_name} has no field {', '.join(map(repr, unknown))}."}
+                )
+
+
+class Discrepancy(CuratedModel):
+    """A place where the source contradicts itself, with the value we recorded and the other one."""
+
+    mechanism = models.ForeignKey(
+        "mechanisms.Mechanism", on_delete=models.CASCADE, related_name="discrepancies"
+    )
+    subject = models.CharField(
+        max_length=200, help_text="What the sources disagree on: a field, or e.g. 'meeting <slug> title'."
+    )
+    recorded = models.TextField(help_text="The value recorded in the data.")
+    recorded_edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="+")
+    recorded_locator = models.CharField(max_length=100)
+    conflicting = models.TextField(help_text="The value the other passage gives.")
+    conflicting_edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="+")
+    conflicting_locator = models.CharField(max_length=100)
+    note = models.TextField(blank=True, help_text="Why the recorded value was chosen.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["mechanism__slug", "position", "pk"]
+        verbose_name_plural = "discrepancies"
+
+    def __str__(self):
+        return f"{self.mechanism}: {self.subject}"
