@@ -1,0 +1,57 @@
+"""Filter fields shared by the public API's filtersets."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from apps.curation.partial_dates import FORMAT_HELP, PartialDate
+
+
+class PartialDateFormField(forms.CharField):
+    """A strict ISO partial date in a query string; the value is the PartialDate."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error)[:300]) from None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PartialDateFilter(django_filters.Filter):
+    """Compares against a partial-date field's bounds.
+
+    ``after`` keeps records whose date may fall on or after the given date (its latest possible day
+    is not earlier); ``before`` keeps those whose date may fall on or before it. So '2011' matches
+    both ``founded_after=2011-05-01`` and ``founded_before=2011-05-01``: the precision is respected,
+    never guessed.
+    """
+
+    field_class = PartialDateFormField
+
+    def __init__(self, *args, date_field, direction, **kwargs):
+        kwargs.setdefault("help_text", f"{'On or after' if direction == 'after' else 'On or before'} "
+                                       f"this date. {FORMAT_HELP}")
+        super().__init__(*args, **kwargs)
+        self.date_field, self.direction = date_field, direction
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        if self.direction == "after":
+            return queryset.filter(**{f"{self.date_field}_latest__gte": value.earliest})
+        return queryset.filter(**{f"{self.date_field}_earliest__lte": value.latest})
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)

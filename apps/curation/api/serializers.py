@@ -1,0 +1,25 @@
+"""Serializer pieces every public resource shares: citations and names over time."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class CitationSerializer(serializers.Serializer):
+    edition = serializers.CharField(source="edition.slug", read_only=True, help_text="Review edition cited.")
+    locator = serializers.CharField(help_text="Where in the edition, e.g. 'Annex B' or 'section 3.1.2'.")
+    covers = serializers.SerializerMethodField(help_text="Fields this citation supports; empty for the whole record.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_covers(self, citation):
+        return citation.covered_fields
+
+
+class NamePeriodSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="former, alias, short or translation.")
+    valid_from = serializers.CharField(help_text="Partial date, or empty when unknown.")
+    valid_until = serializers.CharField(help_text="Partial date, or empty when still valid or unknown.")
+
+
+class SourcedSerializerMixin(serializers.Serializer):
+    sources = CitationSerializer(many=True, read_only=True)

@@ -1,0 +1,47 @@
+from apps.curation.api.views import PublicReadOnlyViewSet
+
+from .. import selectors
+from ..filtersets import MechanismFilterSet
+from ..models import Region, Theme
+from .serializers import MechanismDetailSerializer, MechanismSerializer, RegionSerializer, ThemeSerializer
+
+
+class MechanismViewSet(PublicReadOnlyViewSet):
+    """Regional consultative processes, interregional forums and other mechanisms on migration."""
+
+    lookup_field = "slug"
+    serializer_class = MechanismSerializer
+    detail_serializer_class = MechanismDetailSerializer
+    filterset_class = MechanismFilterSet
+    ordering_fields = ["name", "acronym", "slug", "founded_earliest"]
+    ordering = ["name"]
+
+    def list_queryset(self):
+        return selectors.mechanism_list().prefetch_related(selectors.participations_prefetch())
+
+    def detail_queryset(self):
+        return selectors.mechanism_detail()
+
+
+class ThemeViewSet(PublicReadOnlyViewSet):
+    """The controlled vocabulary of themes."""
+
+    lookup_field = "slug"
+    serializer_class = ThemeSerializer
+    ordering_fields = ["name", "slug"]
+    ordering = ["name"]
+
+    def list_queryset(self):
+        return Theme.objects.all()
+
+
+class RegionViewSet(PublicReadOnlyViewSet):
+    """The regional groupings of the review."""
+
+    lookup_field = "slug"
+    serializer_class = RegionSerializer
+    ordering_fields = ["order", "name", "slug"]
+    ordering = ["order"]
+
+    def list_queryset(self):
+        return Region.objects.all()

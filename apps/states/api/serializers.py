@@ -1,0 +1,69 @@
+from rest_framework import serializers
+
+from apps.curation.api.serializers import CitationSerializer, NamePeriodSerializer
+
+from ..models import Organization, State
+
+
+class StateRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = State
+        fields = ["alpha3", "name"]
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["slug", "acronym", "name", "kind"]
+
+
+class StateSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:state-detail", lookup_field="alpha3")
+    sovereign = StateRefSerializer(read_only=True)
+
+    class Meta:
+        model = State
+        fields = ["alpha3", "alpha2", "numeric", "name", "official_name", "kind", "sovereign", "note", "url"]
+
+
+class StateParticipationSerializer(serializers.Serializer):
+    mechanism = serializers.SerializerMethodField()
+    role = serializers.CharField()
+    as_written = serializers.CharField(help_text="The state's name exactly as the source wrote it.")
+    start = serializers.CharField()
+    end = serializers.CharField()
+    note = serializers.CharField()
+    sources = CitationSerializer(many=True, read_only=True)
+
+    def get_mechanism(self, participation) -> dict:
+        from apps.mechanisms.api.serializers import MechanismRefSerializer
+
+        return MechanismRefSerializer(participation.mechanism, context=self.context).data
+
+
+class StateDetailSerializer(StateSerializer):
+    names = NamePeriodSerializer(many=True, read_only=True, help_text="Former names and other names.")
+    participations = StateParticipationSerializer(many=True, read_only=True)
+    sources = CitationSerializer(many=True, read_only=True)
+
+    class Meta(StateSerializer.Meta):
+        fields = [*StateSerializer.Meta.fields, "names", "participations", "sources"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail", lookup_field="slug")
+    state = StateRefSerializer(read_only=True)
+    parent = OrganizationRefSerializer(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "acronym", "name", "kind", "state", "parent", "website", "url"]
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    other_names = NamePeriodSerializer(many=True, read_only=True)
+    participations = StateParticipationSerializer(many=True, read_only=True)
+    sources = CitationSerializer(many=True, read_only=True)
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "other_names", "participations", "sources"]

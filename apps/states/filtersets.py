@@ -1,0 +1,50 @@
+"""Filters for states and organisations, shared by the public API and the public pages."""
+
+import django_filters
+from django.db.models import Q
+
+from .models import Organization, State
+
+
+class StateFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", max_length=10_000,
+                                  help_text="Free text, matched against current and other names and codes.")
+    kind = django_filters.ChoiceFilter(choices=State.Kind.choices)
+    participating = django_filters.BooleanFilter(
+        method="filter_participating", help_text="true: only states taking part in at least one mechanism."
+    )
+
+    class Meta:
+        model = State
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(official_name__icontains=value) | Q(alpha3__iexact=value)
+            | Q(alpha2__iexact=value) | Q(names__name__icontains=value)
+        ).distinct()
+
+    def filter_participating(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(participations__isnull=not value).distinct()
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", max_length=10_000)
+    kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices)
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(acronym__icontains=value) | Q(other_names__name__icontains=value)
+        ).distinct()
