@@ -1,0 +1,119 @@
+"""Reading and writing the YAML of the dataset format (see docs/dataset-format.md)."""
+
+import yaml
+
+# Files of reference data, in the order they must be loaded.
+REGIONS_FILE = "regions.yaml"
+THEMES_FILE = "themes.yaml"
+EDITIONS_FILE = "editions.yaml"
+STATES_FILE = "states.yaml"
+ORGANIZATIONS_FILE = "organizations.yaml"
+MECHANISMS_DIR = "mechanisms"
+REFERENCE_FILES = (REGIONS_FILE, THEMES_FILE, EDITIONS_FILE, STATES_FILE, ORGANIZATIONS_FILE)
+
+HEADERS = {
+    REGIONS_FILE: "The regional groupings of the review (Annex A).",
+    THEMES_FILE: "The controlled vocabulary of themes onto which mechanisms' objectives are mapped.",
+    EDITIONS_FILE: "Review editions.",
+    STATES_FILE: "States: ISO 3166-1 entries plus Kosovo, their kind, and their names over time.",
+    ORGANIZATIONS_FILE: "Organisations, blocs and cooperation frameworks.",
+}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for records, flow style for short lists of plain values; indented sequences."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper, value):
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if len(value) > 80:  # prose: folded, so that it reads as a paragraph
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+class FlowMapping(dict):
+    """A short mapping written on one line, such as a citation with the fields it covers."""
+
+
+def _represent_flow_mapping(dumper, value):
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
+
+
+class PartialDateText(str):
+    """A partial date in a file: always quoted, so that '2012' stays text and reads as a date."""
+
+
+def _represent_partial_date(dumper, value):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="'")
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(PartialDateText, _represent_partial_date)
+_Dumper.add_representer(FlowMapping, _represent_flow_mapping)
+
+
+def partial_date(value):
+    return PartialDateText(value)
+
+
+def dump(data, header=""):
+    text = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
+    return (f"# {header}\n" if header else "") + text
+
+
+def load(text):
+    """Parse YAML with the safe loader; dates stay strings, never Python dates."""
+    return yaml.load(text, Loader=_StringDateLoader)
+
+
+class _StringDateLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key written twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# An unquoted 2012-06-11 must not become a datetime.date: the format's dates are strings.
+_StringDateLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_citation(item):
+    """A citation as written in a file -> (edition slug, locator, [covered fields]).
+
+    Written as 'harns-2013 Annex B', or {cite: 'harns-2013 Annex D', for: [kind, governance]}.
+    """
+    covers = []
+    if isinstance(item, dict):
+        unknown = set(item) - {"cite", "for"}
+        if unknown or "cite" not in item:
+            raise ValueError(f"a citation mapping has the keys 'cite' and 'for', got {sorted(item)}")
+        covers = item.get("for") or []
+        if not isinstance(covers, list) or not all(isinstance(name, str) for name in covers):
+            raise ValueError("'for' must be a list of field names")
+        item = item["cite"]
+    if not isinstance(item, str) or " " not in item.strip():
+        raise ValueError(f"a citation is '<edition> <locator>', e.g. 'harns-2013 Annex B'; got {item!r}")
+    edition, locator = item.strip().split(" ", 1)
+    return edition, locator.strip(), covers
+
+
+def format_citation(edition, locator, covers):
+    text = f"{edition} {locator}"
+    return FlowMapping(cite=text, **{"for": list(covers)}) if covers else text
