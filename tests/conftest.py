@@ -1,0 +1,37 @@
+"""Test set-up: a real database (SQLite by default, PostgreSQL when DATABASE_URL is set), holding the
+curated dataset of fixtures/ loaded once per session through the real importer."""
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from apps.curation.dataset.importer import import_dataset, read_folder
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        import_dataset(read_folder(FIXTURES), reason="Test session set-up")
+
+
+@pytest.fixture
+def api(db):
+    """An anonymous client of the public API."""
+    return Client()
+
+
+@pytest.fixture
+def curator(db, django_user_model):
+    return django_user_model.objects.create_user(
+        username="test-curator", password="not-used", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def curator_client(curator):
+    client = Client()
+    client.force_login(curator)
+    return client

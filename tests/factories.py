@@ -1,0 +1,39 @@
+"""Small builders for test records, through the models' own save (so history and bounds apply)."""
+
+import itertools
+
+from apps.mechanisms.models import Mechanism, Participation, Region
+from apps.meetings.models import Meeting
+from apps.states.models import State
+
+_counter = itertools.count(1)
+
+
+def mechanism(**fields):
+    number = next(_counter)
+    values = {
+        "slug": f"test-mechanism-{number}",
+        "name": f"Test Mechanism {number}",
+        "acronym": f"TM{number}",
+        "region": Region.objects.get(slug="africa"),
+        "kind": "rcp",
+        "governance": "stand-alone",
+        "status": "active",
+        "founded": "2001",
+    }
+    values.update(fields)
+    return Mechanism.objects.create(**values)
+
+
+def participation(mechanism_, alpha3="FRA", role="member", **fields):
+    return Participation.objects.create(
+        mechanism=mechanism_, state=State.objects.get(alpha3=alpha3), role=role,
+        as_written=fields.pop("as_written", alpha3), **fields,
+    )
+
+
+def meeting(mechanism_, **fields):
+    number = next(_counter)
+    values = {"slug": f"test-meeting-{number}", "title": f"Test meeting {number}", "start": "2012-06-11"}
+    values.update(fields)
+    return Meeting.objects.create(mechanism=mechanism_, **values)
