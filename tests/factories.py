@@ -37,3 +37,19 @@ def meeting(mechanism_, **fields):
     values = {"slug": f"test-meeting-{number}", "title": f"Test meeting {number}", "start": "2012-06-11"}
     values.update(fields)
     return Meeting.objects.create(mechanism=mechanism_, **values)
+
+
+def empty_dataset():
+    """Delete every curated record (the ISO states stay: every database gets them from a migration)."""
+    from apps.reviews.models import Citation, ReviewEdition
+    from apps.states.models import Organization, StateName
+
+    Citation.objects.all().delete()
+    Mechanism.objects.update(predecessor=None)
+    Mechanism.objects.all().delete()
+    Organization.objects.update(parent=None)
+    Organization.objects.all().delete()
+    StateName.objects.all().delete()
+    Region.objects.all().delete()
+    Mechanism.themes.field.related_model.objects.all().delete()
+    ReviewEdition.objects.all().delete()

@@ -8,8 +8,9 @@ from apps.curation.dataset.importer import DatasetError, import_dataset
 from apps.curation.models import ChangeSet
 from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Meeting
-from apps.reviews.models import Citation, ReviewEdition
+from apps.reviews.models import Citation
 
+from . import factories
 from .conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -189,17 +190,7 @@ def test_the_command_reports_errors_and_exits_non_zero(tmp_path):
 
 def test_export_then_import_into_an_empty_database_then_export_again_is_byte_identical():
     first = export_files()
-    # Empty the curated tables (the states remain: every database gets them from its migrations).
-    Mechanism.objects.all().delete()
-    from apps.mechanisms.models import Region, Theme
-    from apps.states.models import Organization, StateName
-    Citation.objects.all().delete()
-    Organization.objects.update(parent=None)
-    Organization.objects.all().delete()
-    StateName.objects.all().delete()
-    Region.objects.all().delete()
-    Theme.objects.all().delete()
-    ReviewEdition.objects.all().delete()
+    factories.empty_dataset()
     import_dataset(first)
     assert export_files() == first
 

@@ -56,13 +56,25 @@ _Dumper.add_representer(PartialDateText, _represent_partial_date)
 _Dumper.add_representer(FlowMapping, _represent_flow_mapping)
 
 
-def partial_date(value):
-    return PartialDateText(value)
+# Keys whose values are partial dates: always written quoted.
+PARTIAL_DATE_KEYS = frozenset({"founded", "ended", "start", "end", "date", "valid_from", "valid_until", "published"})
+
+
+def _presented(value, key=None):
+    """Mark values for presentation: partial dates quoted, citations with 'for' on one line."""
+    if isinstance(value, dict):
+        marked = {k: _presented(v, k) for k, v in value.items()}
+        return FlowMapping(marked) if set(value) == {"cite", "for"} else marked
+    if isinstance(value, list):
+        return [_presented(item) for item in value]
+    if key in PARTIAL_DATE_KEYS and isinstance(value, str):
+        return PartialDateText(value)
+    return value
 
 
 def dump(data, header=""):
     text = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+        _presented(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
     )
     return (f"# {header}\n" if header else "") + text
 
@@ -116,4 +128,4 @@ def parse_citation(item):
 
 def format_citation(edition, locator, covers):
     text = f"{edition} {locator}"
-    return FlowMapping(cite=text, **{"for": list(covers)}) if covers else text
+    return {"cite": text, "for": list(covers)} if covers else text
