@@ -20,12 +20,15 @@ var/secret_key:
 	mkdir -p var
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 
+DEV := DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py
+
 run: install var/secret_key
-	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py import_dataset fixtures --if-empty \
-		--reason "Initial load of the curated dataset"
-	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py ensure_curator
-	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) migrate --noinput
+	$(DEV) import_dataset fixtures --if-empty --reason "Initial load of the curated dataset"
+	$(DEV) ensure_curator
+	$(DEV) snapshot create --edition harns-2013 --title "The 2013 review, as published" --if-missing \
+		--user curator --reason "Snapshot of the 2013 edition as loaded"
+	$(DEV) runserver 127.0.0.1:8000
 
 # Tests run with DEBUG off, as in production, with a throwaway key unless SECRET_KEY is given.
 test: install

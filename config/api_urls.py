@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.mechanisms.api.views import MechanismViewSet, RegionViewSet, ThemeViewSet
 from apps.meetings.api.views import DocumentViewSet, MeetingViewSet
-from apps.reviews.api.views import ReviewEditionViewSet
+from apps.reviews.api.views import ReviewEditionViewSet, SnapshotViewSet
 from apps.states.api.views import OrganizationViewSet, StateViewSet
 
 router = DefaultRouter()
@@ -18,6 +18,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("regions", RegionViewSet, basename="region")
 router.register("editions", ReviewEditionViewSet, basename="edition")
+router.register("snapshots", SnapshotViewSet, basename="snapshot")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

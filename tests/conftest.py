@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 
 from apps.curation.dataset.importer import import_dataset, read_folder
+from apps.reviews.models import ReviewEdition
+from apps.reviews.snapshots import create_snapshot
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -14,7 +16,14 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        import_dataset(read_folder(FIXTURES), reason="Test session set-up")
+        load_site_data()
+
+
+def load_site_data():
+    """What a new site starts with: the dataset of fixtures/ and the snapshot of the 2013 edition."""
+    import_dataset(read_folder(FIXTURES), reason="Test session set-up")
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    create_snapshot(edition=edition, title="2013 review, as published")
 
 
 @pytest.fixture

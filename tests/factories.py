@@ -40,9 +40,18 @@ def meeting(mechanism_, **fields):
 
 
 def empty_dataset():
-    """Delete every curated record (the ISO states stay: every database gets them from a migration)."""
+    """Delete every curated record (the ISO states stay: every database gets them from a migration).
+
+    Snapshots refuse deletion through the ORM; a test that needs a new database's emptiness removes
+    them with SQL, inside its own transaction.
+    """
+    from django.db import connection
+
     from apps.reviews.models import Citation, ReviewEdition
     from apps.states.models import Organization, StateName
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reviews_snapshot")
 
     Citation.objects.all().delete()
     Mechanism.objects.update(predecessor=None)

@@ -30,7 +30,9 @@ ENDPOINTS = {
     "/api/v1/themes/": 2,
     "/api/v1/regions/": 2,
     "/api/v1/editions/": 2,
-    "/api/v1/editions/harns-2013/": 2,
+    # the edition, its entries, its snapshots
+    "/api/v1/editions/harns-2013/": 3,
+    "/api/v1/snapshots/": 2,
 }
 
 

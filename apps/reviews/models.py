@@ -1,5 +1,6 @@
 """Review editions, their entries per mechanism, citations into them, and source discrepancies."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -36,7 +37,11 @@ class ReviewEdition(CuratedModel):
     issn = models.CharField("ISSN", max_length=12, blank=True)
     published = PartialDateField(help_text="Publication date as printed ('2013-04').")
     url = models.URLField(blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False,
+        help_text="Moved by the editorial workflow (submit for review, publish), not edited by hand.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     sources = GenericRelation("reviews.Citation")
 
     objects = models.Manager()
@@ -46,6 +51,7 @@ class ReviewEdition(CuratedModel):
     class Meta:
         ordering = ["year", "slug"]
         constraints = [models.UniqueConstraint(Lower("slug"), name="reviewedition_slug_ci_unique")]
+        permissions = [("publish_reviewedition", "Can run the editorial workflow and publish an edition")]
 
     def __str__(self):
         authors = ", ".join(self.authors)
@@ -60,7 +66,15 @@ class ReviewEdition(CuratedModel):
 
 
 class ReviewEntry(CuratedModel):
-    """How one edition classified and described one mechanism."""
+    """How one edition classified and described one mechanism, and where it stands in the workflow.
+
+    ``responsible`` and ``reviewer_comment`` are private to the editorial team.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready for review"
+        APPROVED = "approved", "Approved"
 
     edition = models.ForeignKey(ReviewEdition, on_delete=models.CASCADE, related_name="entries")
     mechanism = models.ForeignKey(
@@ -74,6 +88,12 @@ class ReviewEntry(CuratedModel):
     agenda = models.TextField(blank=True, help_text="Recent meetings and the evolution of the agenda.")
     linkages = models.TextField(blank=True, help_text="Linkages with multilateral agreements.")
     taxonomic_placement = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The curator in charge of this entry. Private.",
+    )
+    reviewer_comment = models.TextField(blank=True, help_text="Comments of the reviewers. Private.")
 
     history = curated_history()
 
@@ -138,10 +158,10 @@ class Discrepancy(CuratedModel):
     subject = models.CharField(
         max_length=200, help_text="What the sources disagree on: a field, or e.g. 'meeting <slug> title'."
     )
-    recorded = models.TextField(help_text="The value recorded in the data.")
+    recorded = models.TextField(blank=True, help_text="The value recorded in the data (may be empty).")
     recorded_edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="+")
     recorded_locator = models.CharField(max_length=100)
-    conflicting = models.TextField(help_text="The value the other passage gives.")
+    conflicting = models.TextField(blank=True, help_text="The value the other passage gives (may be empty).")
     conflicting_edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="+")
     conflicting_locator = models.CharField(max_length=100)
     note = models.TextField(blank=True, help_text="Why the recorded value was chosen.")
@@ -155,3 +175,61 @@ class Discrepancy(CuratedModel):
 
     def __str__(self):
         return f"{self.mechanism}: {self.subject}"
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SnapshotImmutable("Snapshots cannot be changed.")
+
+    def delete(self):
+        raise SnapshotImmutable("Snapshots cannot be deleted.")
+
+    def public(self):
+        return self.filter(edition__status=ReviewEdition.Status.PUBLISHED)
+
+
+class SnapshotImmutable(Exception):
+    """Raised on any attempt to change or delete a snapshot."""
+
+
+class Snapshot(models.Model):
+    """A frozen, citable, checksummed copy of the whole published dataset at one moment.
+
+    ``content`` holds the canonical JSON (gzip-compressed); ``checksum`` is the SHA-256 of the
+    uncompressed canonical JSON, so the same data always gives the same checksum. A snapshot is
+    never changed or deleted: the model, its queryset, the admin and a database trigger refuse it.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True, validators=[slug_validator])
+    edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="snapshots")
+    title = models.CharField(max_length=300)
+    created_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Private.",
+    )
+    as_of = models.DateTimeField(help_text="The moment whose data the snapshot holds.")
+    checksum = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(help_text="Bytes of canonical JSON.")
+    counts = models.JSONField(default=dict, help_text="Records per kind, for listings.")
+    content = models.BinaryField(help_text="Canonical JSON, gzip-compressed.")
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SnapshotImmutable("Snapshots cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SnapshotImmutable("Snapshots cannot be deleted.")
+
+    @property
+    def is_public(self):
+        return self.edition.status == ReviewEdition.Status.PUBLISHED

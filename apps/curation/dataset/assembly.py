@@ -12,8 +12,8 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 
 from apps.curation.partial_dates import parse_or_none_lenient
-from apps.meetings.models import Document, Meeting
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
+from apps.meetings.models import Document, Meeting
 from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
 from apps.states.models import Organization, OrganizationName, State, StateName
 
@@ -247,8 +247,11 @@ class Assembly:
                 related[ReviewEntry][mechanism_id] = [e for e in entries if e["edition_id"] in self.editions]
         citations = _Citations(self.rows, self.editions)  # only this chunk's, so memory stays flat
         for model in (Mechanism, MechanismName, Participation, Meeting, Document):
-            source = mechanisms.values() if model is Mechanism else (r for rows in related[model].values() for r in rows)
-            citations.load(model, [r["id"] for r in source])
+            if model is Mechanism:
+                ids_ = list(mechanisms)
+            else:
+                ids_ = [r["id"] for rows in related[model].values() for r in rows]
+            citations.load(model, ids_)
         themes = defaultdict(list)
         for mechanism_id, theme_id in self.rows.theme_links(ids):
             themes[mechanism_id].append(self.themes[theme_id]["slug"])

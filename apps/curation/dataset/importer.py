@@ -378,6 +378,10 @@ class _Importer:
             if status is None:
                 continue
             instance = self.editions.get(slug) or ReviewEdition(slug=slug)
+            if instance.pk and instance.status != status:
+                self.error(file, where, f"status {instance.status!r} cannot become {status!r} by import: editions "
+                                        "move through the editorial workflow (manage.py edition, or the admin)")
+                continue
             try:
                 year = int(data.get("year"))
             except (TypeError, ValueError):
@@ -754,7 +758,12 @@ class _Importer:
                 continue
             listed.add(edition.slug)
             key = f"{mechanism.slug} in {edition.slug}"
-            instance = existing.get(edition.slug) or ReviewEntry(edition=edition, mechanism=mechanism)
+            instance = existing.get(edition.slug)
+            if instance is None:
+                # An entry arriving with an edition already published was approved when it was published.
+                instance = ReviewEntry(edition=edition, mechanism=mechanism)
+                if edition.is_published:
+                    instance.status = ReviewEntry.Status.APPROVED
             self.save(file, where, instance, {
                 "edition": edition, "mechanism": mechanism, "section": _text(data.get("section")),
                 "kind": kind, "governance": governance, "region": region,

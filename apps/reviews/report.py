@@ -1,0 +1,140 @@
+"""The review report of a snapshot: the review's four annexes regenerated from the data, the changes
+since the previous edition, and two simple charts. Rendered by templates/reviews/report.html."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from apps.curation.partial_dates import parse_or_none_lenient
+from apps.mechanisms.charts import MEETING_COLOUR, meetings_per_year
+
+from . import snapshots
+from .diff import describe, diff_datasets
+from .models import ReviewEdition, Snapshot
+
+KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "other": "Other"}
+ROLE_GROUPS = (
+    ("Members", ("member", "expected-member", "suspended-member")),
+    ("Observers and partners", ("observer", "expected-observer", "intermittent-observer", "partner")),
+    ("Chairs and steering group", ("chair", "steering-group")),
+    ("Secretariat", ("secretariat",)),
+)
+
+
+def _label(kind, governance):
+    return KIND_LABELS[kind] + (", pillar" if governance == "pillar" else "")
+
+
+@dataclass(frozen=True)
+class MemberBar:
+    label: str
+    count: int
+    y: int
+    width: float
+
+
+@dataclass(frozen=True)
+class MembersPerMechanism:
+    bars: list
+    width: int
+    height: int
+    label_width: int
+    summary: str
+    colour: str = MEETING_COLOUR
+
+
+def members_per_mechanism(pairs, *, row=18, label_width=150, plot=520):
+    """Horizontal bars: (label, members) pairs, longest first."""
+    top = max((count for _label, count in pairs), default=0) or 1
+    bars = [MemberBar(label, count, index * row, round(count / top * plot, 1)) for index, (label, count) in
+            enumerate(pairs)]
+    largest = pairs[0] if pairs else ("", 0)
+    summary = (f"Members of each of the {len(pairs)} mechanisms; the largest is {largest[0]} with {largest[1]}. "
+               "A bloc (such as the EU) counts as one member.") if pairs else "No mechanism has members recorded."
+    return MembersPerMechanism(bars, label_width + plot + 40, len(pairs) * row + 4, label_width, summary)
+
+
+def _year(text):
+    value = parse_or_none_lenient(text)
+    return value.year if value else None
+
+
+def _earliest(text):
+    value = parse_or_none_lenient(text)
+    return value.earliest if value else None
+
+
+def previous_snapshot(snapshot):
+    """The latest snapshot of the latest published edition before this snapshot's edition."""
+    earlier = ReviewEdition.published_editions.filter(year__lt=snapshot.edition.year, snapshots__isnull=False)
+    edition = earlier.order_by("-year", "-slug").first()
+    if edition is None:
+        return None
+    return Snapshot.objects.filter(edition=edition).order_by("-created_at").first()
+
+
+def _reviewed(dataset, edition_slug):
+    """(mechanism, classification) for the mechanisms this edition reviews (all of them if it has no entries)."""
+    regions = {r["slug"]: r for r in dataset["regions"]}
+    rows = []
+    for mechanism in dataset["mechanisms"]:
+        entry = next((e for e in mechanism["review_entries"] if e["edition"] == edition_slug), None)
+        rows.append((mechanism, entry or {"kind": mechanism["kind"], "governance": mechanism["governance"],
+                                          "region": mechanism["region"], "section": ""}, entry is not None))
+    if any(has_entry for _m, _c, has_entry in rows):
+        rows = [row for row in rows if row[2]]
+    return [(m, {**c, "region_name": regions[c["region"]]["name"], "region_order": regions[c["region"]]["order"],
+                 "label": _label(c["kind"], c["governance"])}) for m, c, _has in rows]
+
+
+def _participants(mechanism, roles):
+    return [p["as_written"] or p.get("state") or p.get("organization")
+            for p in mechanism["participations"] if p["role"] in roles]
+
+
+def context(snapshot):
+    dataset = snapshots.content(snapshot)
+    edition = snapshot.edition
+    reviewed = _reviewed(dataset, edition.slug)
+    kind_order = {("rcp", "stand-alone"): 0, ("rcp", "pillar"): 1, ("irf", "stand-alone"): 2, ("irf", "pillar"): 3,
+                  ("other", "stand-alone"): 4, ("other", "pillar"): 5}
+
+    by_region = defaultdict(list)
+    for mechanism, classification in sorted(
+        reviewed, key=lambda r: (r[1]["region_order"], kind_order[(r[1]["kind"], r[1]["governance"])], r[0]["name"])
+    ):
+        by_region[classification["region_name"]].append((mechanism, classification))
+
+    previous = previous_snapshot(snapshot)
+    period_start = previous.edition.year if previous else min(
+        (y for m, _c in reviewed for x in m["meetings"] if (y := _year(x["start"]))), default=edition.year)
+
+    annex_b = [
+        {"region": region, "mechanisms": [
+            {"mechanism": m, "classification": c,
+             "groups": [(label, _participants(m, roles)) for label, roles in ROLE_GROUPS if _participants(m, roles)],
+             "dates": f"{m['founded'] or 'not yet launched'} – {m['ended'] or '(ongoing)'}"}
+            for m, c in rows]}
+        for region, rows in by_region.items()
+    ]
+    annex_c = []
+    for rows in by_region.values():
+        for m, c in rows:
+            meetings = [x for x in m["meetings"] if (y := _year(x["start"])) and period_start <= y <= edition.year]
+            annex_c.append({"mechanism": m, "classification": c, "meetings": sorted(
+                meetings, key=lambda x: x["start"], reverse=True)})
+    annex_d = sorted(reviewed, key=lambda r: (r[0]["acronym"] or r[0]["name"]).lower())
+
+    dated = [SimpleNamespace(start_earliest=_earliest(x["start"])) for m, _c in reviewed for x in m["meetings"]]
+    members = sorted(((m["acronym"] or m["slug"], len(_participants(m, ("member",)))) for m, _c in reviewed),
+                     key=lambda pair: (-pair[1], pair[0]))
+    changes = None
+    if previous is not None:
+        changes = describe(diff_datasets(snapshots.content(previous), dataset))
+    return {
+        "snapshot": snapshot, "edition": edition, "counts": snapshot.counts,
+        "annex_a": list(by_region.items()), "annex_b": annex_b, "annex_c": annex_c, "annex_d": annex_d,
+        "period": (period_start, edition.year), "previous": previous, "changes": changes,
+        "meetings_chart": meetings_per_year(dated),
+        "members_chart": members_per_mechanism(members),
+    }
