@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import CharField, F, Max, Prefetch, Q, Value
+from django.db.models.functions import TruncDate
 
-from apps.meetings.models import Meeting
-from apps.reviews.models import Citation, ReviewEntry
+from apps.meetings.models import Document, Meeting
+from apps.reviews.models import Citation, Discrepancy, ReviewEntry
+from apps.states.models import State
 
-from .models import Mechanism, Participation
+from .models import Mechanism, MechanismName, Participation
 
 
 def participations_in_year(queryset, year):
@@ -66,3 +68,131 @@ def mechanism_detail():
         "discrepancies__conflicting_edition",
         "documents__meeting",
     )
+
+
+# ----- reads of the public pages ------------------------------------------------------------------
+# The pages show only public data: citations into published editions, never a draft's, and never a
+# curator note (the templates do not name it; the page tests look for it).
+
+
+def published_citations_prefetch(lookup="sources"):
+    """Citations into published editions only: where a draft edition cites a record is not public yet."""
+    return Prefetch(
+        lookup,
+        queryset=Citation.objects.filter(edition__status="published").select_related("edition")
+        .order_by("position", "pk"),
+    )
+
+
+def state_participations_prefetch():
+    """The states taking part in each mechanism, as ``state_participations``: what the matrix shows."""
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.filter(state__isnull=False).select_related("state").order_by("state__name"),
+        to_attr="state_participations",
+    )
+
+
+def short_names_prefetch():
+    """A mechanism's short names ('Colombo Process'), as ``short_names``: what a chart labels it with."""
+    return Prefetch(
+        "other_names",
+        queryset=MechanismName.objects.filter(kind=MechanismName.Kind.SHORT).order_by("valid_from", "name"),
+        to_attr="short_names",
+    )
+
+
+def mechanism_directory():
+    """Mechanisms for the public directory: its list, its timeline and its membership matrix."""
+    return (
+        Mechanism.objects.select_related("region")
+        .prefetch_related("themes", short_names_prefetch(), state_participations_prefetch())
+        .order_by("name")
+    )
+
+
+def mechanism_timeline():
+    """Every mechanism with its region, in the order of the regions: the home page's figures and timeline."""
+    return (
+        Mechanism.objects.select_related("region")
+        .prefetch_related(short_names_prefetch())
+        .order_by("region__order", "region__name", "name")
+    )
+
+
+def mechanism_page():
+    """One mechanism with everything its public page shows."""
+    return Mechanism.objects.select_related("region", "parent_framework", "predecessor").prefetch_related(
+        "themes",
+        "successors",
+        "other_names",
+        published_citations_prefetch(),
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("state", "organization")
+            .prefetch_related(published_citations_prefetch())
+            .order_by("start_earliest", "as_written", "pk"),
+        ),
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.select_related("host").prefetch_related(published_citations_prefetch())
+            .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug"),
+        ),
+        Prefetch("documents", queryset=Document.objects.select_related("meeting")),
+        published_review_entries_prefetch(),
+        Prefetch(
+            "discrepancies",
+            queryset=Discrepancy.objects.filter(
+                recorded_edition__status="published", conflicting_edition__status="published"
+            ).select_related("recorded_edition", "conflicting_edition"),
+        ),
+    )
+
+
+def participating_states():
+    """States taking part in at least one mechanism, in any role, by name: the directory's state filter."""
+    return State.objects.filter(participations__isnull=False).distinct().order_by("name")
+
+
+# What of a mechanism a history table records, for the list of recent changes.
+_CHANGE_PARTS = (
+    (Mechanism, "id", "facts"),
+    (MechanismName, "mechanism_id", "other names"),
+    (Participation, "mechanism_id", "participants"),
+    (Meeting, "mechanism_id", "meetings"),
+    (Document, "mechanism_id", "outcome documents"),
+)
+
+
+def recent_mechanism_changes(limit=10):
+    """The ``limit`` latest changes to mechanisms, newest first, as ``[{mechanism, day, latest, parts}]``.
+
+    A change is one part of one mechanism (its facts, participants, meetings…) changed on one day; the
+    changes of one mechanism on one day are given together. One query reads them from the edit history
+    of every part, one more the mechanisms. Who made a change and why are private and never read here;
+    mechanisms deleted since are left out.
+    """
+    parts = [
+        model.history.annotate(
+            mechanism_ref=F(key), day=TruncDate("history_date"), part=Value(part, output_field=CharField())
+        )
+        .values("mechanism_ref", "day", "part")
+        .annotate(latest=Max("history_date"))
+        .order_by()
+        for model, key, part in _CHANGE_PARTS
+    ]
+    rows = list(parts[0].union(*parts[1:], all=True).order_by("-latest", "mechanism_ref", "part")[:limit])
+    mechanisms = Mechanism.objects.only("slug", "name", "acronym").in_bulk({row["mechanism_ref"] for row in rows})
+    changes = {}
+    for row in rows:
+        if row["mechanism_ref"] not in mechanisms:
+            continue
+        change = changes.setdefault(
+            (row["mechanism_ref"], row["day"]),
+            {"mechanism": mechanisms[row["mechanism_ref"]], "day": row["day"], "latest": row["latest"], "parts": []},
+        )
+        change["parts"].append(row["part"])
+    order = [part for _, _, part in _CHANGE_PARTS]
+    for change in changes.values():
+        change["parts"].sort(key=order.index)
+    return list(changes.values())

@@ -1,0 +1,130 @@
+"""The public pages of the registry: the home page, the mechanism directory and each mechanism's page."""
+
+from collections import Counter
+
+from django.shortcuts import get_object_or_404, render
+
+from apps.curation.views import FilterProblem, api_query, filter_problems, filter_values
+from apps.meetings.models import Meeting
+from apps.meetings.views import meetings_by_year
+from apps.reviews.selectors import latest_published_edition
+
+from . import charts, selectors
+from .classification import Governance, Kind, Status
+from .filtersets import MechanismFilterSet
+from .models import Participation, Region, Theme
+
+FILTER_LABELS = {
+    "q": "Search",
+    "kind": "Kind",
+    "governance": "Governance",
+    "region": "Region",
+    "status": "Status",
+    "theme": "Theme",
+    "participant": "Participating state",
+    "role": "In the role",
+    "founded_after": "Founded on or after",
+    "founded_before": "Founded on or before",
+    "active_in": "Active in the year",
+}
+
+
+def home(request):
+    mechanisms = list(selectors.mechanism_timeline())
+    return render(request, "home.html", {
+        "section": "home",
+        "mechanism_count": len(mechanisms),
+        "kinds": _count_by_kind(mechanisms),
+        "regions": _count_by_region_and_kind(mechanisms),
+        "state_count": Participation.objects.filter(state__isnull=False).values("state").distinct().count(),
+        "meeting_count": Meeting.objects.count(),
+        "edition": latest_published_edition(),
+        "changes": selectors.recent_mechanism_changes(limit=40),
+        "timeline": charts.mechanism_timeline(mechanisms),
+    })
+
+
+KIND_PLURALS = {Kind.RCP: "RCPs", Kind.IRF: "IRFs", Kind.OTHER: "Other mechanisms"}
+
+
+def _count_by_kind(mechanisms):
+    """[(kind, plural label, count)] of the kinds that have any mechanism."""
+    counts = Counter(mechanism.kind for mechanism in mechanisms)
+    return [(kind, KIND_PLURALS[kind], counts[kind]) for kind in Kind.values if counts[kind]]
+
+
+def _count_by_region_and_kind(mechanisms):
+    """[(region, [count of each kind], total)] in the order of the regions, regions without any left out."""
+    counts = Counter((mechanism.region, mechanism.kind) for mechanism in mechanisms)
+    regions = dict.fromkeys(mechanism.region for mechanism in mechanisms)
+    return [
+        (region, [counts[region, kind] for kind in Kind.values], sum(counts[region, kind] for kind in Kind.values))
+        for region in regions
+    ]
+
+
+def mechanism_directory(request):
+    """Every mechanism, filtered by the query string through the API's own FilterSet; with its pictures."""
+    filterset = MechanismFilterSet(request.GET, queryset=selectors.mechanism_directory())
+    problems = filter_problems(request, filterset, FILTER_LABELS)
+    matrix_order = request.GET.get("matrix_order") or "mechanisms"
+    if matrix_order not in charts.MATRIX_ORDERS:
+        problems.append(_matrix_order_problem(request, matrix_order))
+    context = {
+        "section": "mechanisms",
+        "values": filter_values(request, filterset),
+        "labels": FILTER_LABELS,
+        "kinds": Kind.choices,
+        "governances": Governance.choices,
+        "statuses": Status.choices,
+        "roles": Participation.Role.choices,
+        "regions": Region.objects.all(),
+        "themes": Theme.objects.all(),
+        "states": selectors.participating_states(),
+        "problems": problems,
+        "api_query": api_query(request, filterset),
+    }
+    if problems:
+        return render(request, "mechanisms/directory.html", context, status=400)
+    mechanisms = list(filterset.qs)
+    for mechanism in mechanisms:
+        mechanism.state_count = len({participation.state_id for participation in mechanism.state_participations})
+    context.update({
+        "mechanisms": mechanisms,
+        "is_filtered": bool(context["api_query"]),
+        "timeline": charts.mechanism_timeline(mechanisms),
+        "matrix": charts.membership_matrix(mechanisms, order=matrix_order),
+        "matrix_order": matrix_order,
+        "matrix_orders": charts.MATRIX_ORDERS,
+    })
+    return render(request, "mechanisms/directory.html", context)
+
+
+def _matrix_order_problem(request, value):
+    without = request.GET.copy()
+    without.pop("matrix_order")
+    choices = " or ".join(f"'{name}'" for name in charts.MATRIX_ORDERS)
+    return FilterProblem("Order of the matrix", value, f"Choose {choices}.", f"{request.path}?{without.urlencode()}")
+
+
+def mechanism_detail(request, slug):
+    mechanism = get_object_or_404(selectors.mechanism_page(), slug=slug)
+    participations = list(mechanism.participations.all())
+    meetings = list(mechanism.meetings.all())
+    return render(request, "mechanisms/detail.html", {
+        "section": "mechanisms",
+        "mechanism": mechanism,
+        "roles": participations_by_role(participations),
+        "meeting_years": meetings_by_year(meetings),
+        "meetings_chart": charts.meetings_per_year(meetings),
+        "meeting_count": len(meetings),
+    })
+
+
+def participations_by_role(participations):
+    """[(role label, [participation…])] in the order of the roles, empty roles left out."""
+    groups = {}
+    for participation in participations:
+        groups.setdefault(participation.role, []).append(participation)
+    return [(label, groups[value]) for value, label in Participation.Role.choices if value in groups]
+
