@@ -19,6 +19,7 @@ from .models import Participation
 # same, so the bars, the legend and any label on them pass WCAG AA.
 KIND_COLOURS = {Kind.RCP: "#1d5a9e", Kind.IRF: "#9c4a00", Kind.OTHER: "#4d4d4d"}
 MEETING_COLOUR = "#1d5a9e"
+KIND_NAMES = {Kind.RCP: ("RCP", "RCPs"), Kind.IRF: ("IRF", "IRFs"), Kind.OTHER: ("other", "others")}
 
 Role = Participation.Role
 ROLE_ABBREVIATIONS = {
@@ -198,12 +199,12 @@ def _timeline_summary(dated, undated, bars, today):
     if not dated:
         text = "No mechanism shown has a founding date recorded, so none is drawn."
     else:
-        kinds = Counter(m.get_kind_display() for m in dated)
+        kinds = Counter(m.kind for m in dated)
         ongoing = sum(bar.ongoing for bar in bars)
         text = (
             f"{len(dated)} mechanism{'s' if len(dated) != 1 else ''} drawn from founding to end, "
             f"{dated[0].founded_earliest.year} to {today.year}: "
-            + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+            + ", ".join(f"{kinds[kind]} {KIND_NAMES[kind][kinds[kind] != 1]}" for kind in Kind.values if kinds[kind])
             + f". The earliest is {chart_name(dated[0])} ({dated[0].founded}), the latest {chart_name(dated[-1])} "
             f"({dated[-1].founded}). {ongoing} {'have' if ongoing != 1 else 'has'} no recorded end."
         )
