@@ -24,17 +24,18 @@ DEV := DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(BIN)/python manage.py
 
 run: install var/secret_key
 	$(DEV) migrate --noinput
-	$(DEV) import_dataset fixtures --if-empty --reason "Initial load of the curated dataset"
 	$(DEV) ensure_curator
+	$(DEV) import_dataset fixtures --if-empty --user curator --reason "Initial load of the curated dataset"
 	$(DEV) snapshot create --edition harns-2013 --title "The 2013 review, as published" --if-missing \
 		--user curator --reason "Snapshot of the 2013 edition as loaded"
 	$(DEV) runserver 127.0.0.1:8000
 
-# Tests run with DEBUG off, as in production, with a throwaway key unless SECRET_KEY is given.
+# Tests run with DEBUG off, as in production, with a throwaway key unless SECRET_KEY is given; the test
+# server speaks plain HTTP, so the redirect to HTTPS is off.
 test: install
 	$(BIN)/ruff check .
 	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
-		$(BIN)/python -m pytest
+		SECURE_SSL_REDIRECT=0 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,8 +6,13 @@ Every value that differs between machines comes from the environment, read here 
 - ``SECRET_KEY``: required when DEBUG is off.
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/rcp``; SQLite in ``var/`` when unset.
+- ``SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS; on by default when DEBUG is off (the test run
+  turns it off: the test server speaks plain HTTP).
+- ``SECURE_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets, e.g. ``HTTP_X_FORWARDED_PROTO``.
+- ``SECURE_HSTS_SECONDS`` (default one year when DEBUG is off), ``SECURE_HSTS_PRELOAD`` (default on).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "apps.curation",
     "apps.states",
     "apps.mechanisms",
@@ -77,7 +83,33 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.curation.middleware.ChangeSetMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while a username/address pair is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed logins: after 5 failures for one username from one address, that pair waits 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# Transport security. Production defaults; an operator behind a TLS proxy sets SECURE_PROXY_SSL_HEADER.
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (0 if DEBUG else 31_536_000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

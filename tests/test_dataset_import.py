@@ -181,11 +181,11 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing():
     assert database_state() == before
 
 
-def test_the_command_reports_errors_and_exits_non_zero(tmp_path):
+def test_the_command_reports_errors_and_exits_non_zero(tmp_path, curator):
     (tmp_path / "mechanisms").mkdir()
     (tmp_path / "mechanisms" / "test-process.yaml").write_text(MINIMAL.replace("state: IDN", "state: ATL"))
     with pytest.raises(CommandError, match=r"(?s)nothing was written.*unknown state 'ATL'"):
-        call_command("import_dataset", str(tmp_path))
+        call_command("import_dataset", str(tmp_path), "--user", curator.username)
 
 
 def test_export_then_import_into_an_empty_database_then_export_again_is_byte_identical():

@@ -1,18 +1,114 @@
 """The base of every curator admin page: edit history with diffs and revert, a change reason, citations."""
 
 from django import forms
-from django.contrib import admin
+from django.apps import apps as django_apps
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.reviews.models import Citation
 
 from .history import current_change_set
-from .models import ChangeSet
+from .models import ChangeSet, ConcurrentEditError
 
 
-class ChangeReasonForm(forms.ModelForm):
+def changes_since(instance, version):
+    """Readable lines: what other people changed in ``instance`` after ``version``, from its history."""
+    records = list(instance.history.filter(version__gte=version).order_by("history_date", "history_id"))
+    lines = []
+    for previous, record in zip(records, records[1:], strict=False):
+        who = record.history_user or "an import or a command"
+        when = record.history_date.strftime("%Y-%m-%d %H:%M")
+        delta = record.diff_against(previous)
+        changed = "; ".join(f"{change.field}: {change.old!r} → {change.new!r}" for change in delta.changes
+                            if change.field != "version")
+        lines.append(f"{who} at {when} UTC: {changed or 'saved without visible changes'}"
+                     + (f" (reason: {record.history_change_reason})" if record.history_change_reason else ""))
+    if not records:
+        lines.append("The record was deleted or replaced.")
+    return lines
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the curator opened, and refuses the save if the record changed since.
+
+    The refusal re-displays the curator's own input with what the other person changed, and takes the
+    new version, so that saving again is a deliberate decision made with both changes in view.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            version = self.instance.version
+            if getattr(self.instance, "_history", None) is not None:  # a revert form shows an old version
+                version = type(self.instance)._base_manager.filter(pk=self.instance.pk).values_list(
+                    "version", flat=True).first()
+            self.fields["expected_version"].initial = version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if not self.instance.pk or expected is None:
+            return cleaned
+        model = type(self.instance)
+        current = model._base_manager.filter(pk=self.instance.pk).first()
+        if current is not None and current.version != expected:
+            theirs, both = self._merge(expected, current)
+            raise forms.ValidationError(
+                [f"Someone else saved this {model._meta.verbose_name} while you were editing it, so nothing has "
+                 "been saved yet. What they changed:", *changes_since(self.instance, expected),
+                 *([f"Their values are now in the form for: {', '.join(theirs)}."] if theirs else []),
+                 *([f"You both changed {', '.join(both)}: your values are kept; check them against theirs."]
+                   if both else []),
+                 "Your other changes are kept. Save again to apply them."],
+                code="stale_version",
+            )
+        self.instance.expected_version = expected
+        return cleaned
+
+    def _merge(self, expected, current):
+        """Three-way merge into the re-displayed form: what the curator left alone takes the other person's
+        new value; what both changed keeps the curator's. Returns (fields taken from them, fields both changed)."""
+        record = self.instance.history.filter(version=expected).first()
+        base = record.instance if record is not None else None
+        data = self.data.copy()
+        theirs, both = [], []
+        for name in self.fields:
+            try:
+                model_field = self.instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not model_field.concrete or model_field.many_to_many or name not in self.cleaned_data:
+                continue
+            mine = _form_text(model_field, self.cleaned_data[name])
+            now = _form_text(model_field, model_field.value_from_object(current))
+            before = _form_text(model_field, model_field.value_from_object(base)) if base is not None else now
+            if now == before or mine == now:
+                continue
+            if mine == before:
+                data[self.add_prefix(name)] = now
+                theirs.append(str(model_field.verbose_name))
+            else:
+                both.append(str(model_field.verbose_name))
+        data[self.add_prefix("expected_version")] = current.version
+        self.data = data
+        return theirs, both
+
+
+def _form_text(model_field, value):
+    """A field's value as a form would submit it, for comparing versions."""
+    if isinstance(value, models.Model):
+        value = value.pk
+    return "" if value is None else str(value)
+
+
+class ChangeReasonForm(VersionedForm):
     change_reason = forms.CharField(
         required=False,
         max_length=500,
@@ -20,6 +116,17 @@ class ChangeReasonForm(forms.ModelForm):
         help_text="Optional. Kept in the edit history with your change, e.g. 'Corrected per Annex B'.",
         widget=forms.TextInput(attrs={"size": 80}),
     )
+
+
+class CuratedInline(admin.TabularInline):
+    """An inline of curated rows: each row carries its version, like a record's own page."""
+
+    form = VersionedForm
+    extra = 0
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "expected_version"]
+        return [*fields, "expected_version"]
 
 
 class CitationInline(GenericTabularInline):
@@ -47,7 +154,19 @@ class CuratedAdmin(SimpleHistoryAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "change_reason"]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        return [*fieldsets, ("Why", {"fields": ["change_reason"]})]
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "expected_version"]})
+            for name, options in fieldsets
+        ]
+        return [*fieldsets, ("Why", {"fields": ["change_reason", "expected_version"]})]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentEditError as error:
+            # Two saves raced between the form's check and the database: nothing was written.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         change_set = current_change_set()
@@ -66,15 +185,55 @@ class CuratedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def change_set_records(change_set):
+    """Every history record of one change set, across all curated models, with what each changed."""
+    records = []
+    for model in django_apps.get_models():
+        if getattr(model._meta, "simple_history_manager_attribute", None) != "history":
+            continue
+        for record in model.history.filter(change_set=change_set).select_related("history_user").order_by("history_id"):
+            changes = []
+            if record.history_type == "~" and record.prev_record is not None:
+                changes = [(c.field, c.old, c.new) for c in record.diff_against(record.prev_record).changes
+                           if c.field != "version"]
+            records.append({"model": model._meta.verbose_name, "record": str(record.instance),
+                            "action": record.get_history_type_display(), "changes": changes,
+                            "url": _change_url(model, record)})
+    return records
+
+
+def _change_url(model, record):
+    try:
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.id])
+    except NoReverseMatch:
+        return ""
+
+
 @admin.register(ChangeSet)
 class ChangeSetAdmin(admin.ModelAdmin):
+    """Every edit, import and revert; opening one lists all the records it changed."""
+
     list_display = ("created_at", "kind", "user", "reason")
     list_filter = ("kind",)
     search_fields = ("reason", "user__username")
     readonly_fields = ("created_at", "kind", "user", "reason")
+    change_form_template = "admin/curation/changeset.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change_set = self.get_object(request, object_id)
+        records = change_set_records(change_set) if change_set else []
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "records": records})
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.index_template = "admin/curation/index.html"
+admin.site.site_header = "Regional consultation mechanisms: curation"
+admin.site.site_title = "Curation"

@@ -9,4 +9,18 @@ class CurationConfig(AppConfig):
     verbose_name = "Curation"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import history  # noqa: F401  (connects the history signal receivers)
+
+        # Sent once per app, each after that app's permissions exist; the last one completes the roles.
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="curation-sync-roles")
+
+
+def _sync_roles_after_migrate(sender, **kwargs):
+    """After every migrate (and flush), the groups hold the permissions apps/curation/roles.py gives them."""
+    from django.apps import apps
+
+    from .roles import sync_roles
+
+    sync_roles(apps, strict=False)

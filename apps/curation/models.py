@@ -47,10 +47,26 @@ def curated_history(**kwargs):
     return HistoricalRecords(bases=[HistoricalChangeSetLink], **kwargs)
 
 
+class ConcurrentEditError(Exception):
+    """A save was based on a version of the record that someone else has changed since."""
+
+    def __init__(self, instance, expected, current):
+        self.instance, self.expected, self.current = instance, expected, current
+        super().__init__(
+            f"{instance._meta.verbose_name} '{instance}' was changed by someone else (version {current}) "
+            f"after you opened version {expected}. Reload it, look at what changed, and apply your edit again."
+        )
+
+
 class CuratedModel(models.Model):
     """Fields and behaviour shared by every record a curator keeps.
 
     ``curator_note`` is private: it is never serialised for the public.
+
+    Optimistic concurrency: ``version`` goes up by one on every save, and a save only succeeds if the
+    row still has the version the change was based on: the version loaded from the database, or
+    ``expected_version`` when the caller says which version a person saw (the admin forms do). A stale
+    save raises ConcurrentEditError instead of silently overwriting someone else's work.
     """
 
     version = models.PositiveIntegerField(
@@ -69,13 +85,44 @@ class CuratedModel(models.Model):
     class Meta:
         abstract = True
 
+    expected_version = None
+
     def save(self, *args, **kwargs):
         for field in self._meta.concrete_fields:
             if isinstance(field, PartialDateField) and field.bounds:
                 field.fill_bounds(self)
-        if not self._state.adding:
-            self.version += 1
+        if self._state.adding:
+            self._version_guard = None
+        else:
+            guard = self.expected_version or getattr(self, "_loaded_version", None)
+            if guard is None:  # built by hand, not loaded (e.g. from a historical record): base it on now
+                guard = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+            self._version_guard = guard
+            self.version = (guard or self.version) + 1
         super().save(*args, **kwargs)
+        self._loaded_version, self.expected_version = self.version, None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_version = instance.__dict__.get("version")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_version = self.__dict__.get("version")
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        guard = getattr(self, "_version_guard", None)
+        if guard is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if base_qs.filter(pk=pk_val, version=guard)._update(values) > 0:
+            return True
+        current = base_qs.filter(pk=pk_val).values_list("version", flat=True).first()
+        if current is None:
+            return False  # the row is gone: let Django decide (insert, or fail a forced update)
+        self.version = guard
+        raise ConcurrentEditError(self, guard, current)
 
     def clean(self):
         super().clean()

@@ -121,10 +121,30 @@ def check_unreferenced():
         yield Problem("unreferenced-organization", NOTE, f"organisation: {organization}",
                       "Referenced by no mechanism or participation. Delete it or link it.",
                       _admin_url(organization))
-    curated = State.objects.annotate(name_count=Count("names")).filter(~Q(note="") | Q(name_count__gt=0))
+    # Every ISO state exists whether or not it takes part; one whose names were curated should be used.
+    curated = State.objects.annotate(name_count=Count("names")).filter(name_count__gt=0)
     for state in curated.filter(participations__isnull=True, hosted_meetings__isnull=True).distinct():
         yield Problem("unreferenced-state", NOTE, f"state: {state}",
-                      "Has curated names or notes but takes part in nothing and hosts nothing.", _admin_url(state))
+                      "Has curated names but takes part in nothing and hosts nothing.", _admin_url(state))
+
+
+def check_mechanisms_without_members():
+    members = Participation.STANDING_ROLES - {Participation.Role.OBSERVER, Participation.Role.EXPECTED_OBSERVER,
+                                              Participation.Role.INTERMITTENT_OBSERVER}
+    with_members = Participation.objects.filter(mechanism=OuterRef("pk"), role__in=members)
+    for mechanism in Mechanism.objects.filter(~Exists(with_members)):
+        yield Problem("no-members", WARNING, f"mechanism: {mechanism}",
+                      "No member (or expected or suspended member) is recorded.", _admin_url(mechanism))
+
+
+def check_overdue_expected(today=None):
+    today = today or timezone.localdate()
+    overdue = Mechanism.objects.filter(status=Mechanism.Status.EXPECTED, last_verified__isnull=True) | \
+        Mechanism.objects.filter(status=Mechanism.Status.EXPECTED, last_verified__lt=today - VERIFICATION_MAX_AGE)
+    for mechanism in overdue.distinct():
+        yield Problem("expected-overdue", WARNING, f"mechanism: {mechanism}",
+                      "Still marked expected (not yet launched) and not verified in the last 12 months: check "
+                      "whether it was launched, and record its founding date and status.", _admin_url(mechanism))
 
 
 def check_recorded_discrepancies():
@@ -146,6 +166,8 @@ CHECKS = (
     check_meetings_without_host,
     check_unverified,
     check_unreferenced,
+    check_mechanisms_without_members,
+    check_overdue_expected,
     check_recorded_discrepancies,
 )
 

@@ -1,6 +1,8 @@
 """Validators for the natural keys of the dataset."""
 
 from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -9,3 +11,11 @@ slug_validator = RegexValidator(
 alpha3_validator = RegexValidator(r"^[A-Z]{3}$", "Use the three capital letters of ISO 3166-1 alpha-3, e.g. 'IDN'.")
 alpha2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. 'ID'.")
 numeric_validator = RegexValidator(r"^\d{3}$", "Use the three digits of ISO 3166-1 numeric, e.g. '360'.")
+
+
+def unique_slug_constraint(name, label):
+    """Slugs are unique whatever their case: 'Bali-Process' may not sit beside 'bali-process'."""
+    return models.UniqueConstraint(
+        Lower("slug"), name=name,
+        violation_error_message=f"A {label} with this slug already exists (slugs are compared without regard to case).",
+    )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 class FilterProblem:
     """A filter value the page cannot apply, with the same page's address without it."""
 
+    name: str
     label: str
     value: str
     message: str
@@ -19,16 +20,28 @@ def filter_problems(request, filterset, labels):
     if filterset.is_valid():
         return []
     problems = []
-    for name, messages in filterset.errors.items():
-        without = request.GET.copy()
-        without.pop(name, None)
+    for name, errors in filterset.form.errors.as_data().items():
         problems.append(FilterProblem(
+            name=name,
             label=labels.get(name, name),
             value=request.GET.get(name, ""),
-            message=" ".join(messages),
-            without_url=f"{request.path}?{without.urlencode()}" if without else request.path,
+            message=" ".join(_message(error) for error in errors),
+            without_url=url_without(request, name),
         ))
     return problems
+
+
+def _message(error):
+    if error.code == "invalid_choice":
+        return "It is not one of the choices offered: pick one from the list."
+    return " ".join(error.messages)
+
+
+def url_without(request, name):
+    """The address of the same page without the query parameter ``name``."""
+    without = request.GET.copy()
+    without.pop(name, None)
+    return f"{request.path}?{without.urlencode()}" if without else request.path
 
 
 def api_query(request, filterset):

@@ -1,34 +1,31 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from apps.curation.admin import CitationInline, CuratedAdmin
+from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
 from apps.meetings.models import Meeting
 
 from .models import Mechanism, MechanismName, Participation, Region, Theme
 
 
-class MechanismNameInline(admin.TabularInline):
+class MechanismNameInline(CuratedInline):
     model = MechanismName
     fields = ("name", "kind", "valid_from", "valid_until")
-    extra = 0
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CuratedInline):
     model = Participation
     fields = ("state", "organization", "role", "as_written", "start", "end", "note")
     autocomplete_fields = ("state", "organization")
-    extra = 0
     show_change_link = True  # sources and history of a participation are on its own page
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("state", "organization", "mechanism")
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(CuratedInline):
     model = Meeting
     fields = ("slug", "title", "kind", "status", "start", "end", "city", "host")
     autocomplete_fields = ("host",)
-    extra = 0
     show_change_link = True
 
     def get_queryset(self, request):

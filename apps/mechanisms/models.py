@@ -1,14 +1,15 @@
 """Consultation mechanisms on migration and the participations of states and organisations in them."""
 
+import datetime
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 
 from apps.curation.models import CuratedModel, NamePeriod, curated_history
-from apps.curation.partial_dates import PartialDateField
-from apps.curation.validators import slug_validator
+from apps.curation.partial_dates import PartialDateField, parse_or_none_lenient
+from apps.curation.validators import slug_validator, unique_slug_constraint
 
 from .classification import Governance, Kind, Status
 
@@ -25,7 +26,7 @@ class Region(CuratedModel):
 
     class Meta:
         ordering = ["order", "name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="region_slug_ci_unique")]
+        constraints = [unique_slug_constraint("region_slug_ci_unique", "region")]
 
     def __str__(self):
         return self.name
@@ -45,7 +46,7 @@ class Theme(CuratedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_ci_unique")]
+        constraints = [unique_slug_constraint("theme_slug_ci_unique", "theme")]
 
     def __str__(self):
         return self.name
@@ -99,7 +100,7 @@ class Mechanism(CuratedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="mechanism_slug_ci_unique")]
+        constraints = [unique_slug_constraint("mechanism_slug_ci_unique", "mechanism")]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym and self.acronym not in self.name else self.name
@@ -138,6 +139,30 @@ class MechanismName(NamePeriod):
 
     class Meta(NamePeriod.Meta):
         verbose_name = "other name"
+
+
+def _bounds(start, end):
+    first, last = parse_or_none_lenient(start), parse_or_none_lenient(end)
+    return (first.earliest if first else datetime.date.min, last.latest if last else datetime.date.max)
+
+
+def role_conflict(participation, other):
+    """A message when two standing roles of one participant in one mechanism overlap in time, else ''.
+
+    Works on anything with ``role``, ``start``, ``end`` and a readable participant: model rows, or the
+    rows of a file being imported.
+    """
+    if participation.role == other.role or not {participation.role, other.role} <= Participation.STANDING_ROLES:
+        return ""
+    a_start, a_end = _bounds(participation.start, participation.end)
+    b_start, b_end = _bounds(other.start, other.end)
+    if a_start > b_end or b_start > a_end:
+        return ""
+    labels = dict(Participation.Role.choices)
+    period = f"from {other.start or 'an unknown start'} to {other.end or 'now'}"
+    return (f"Already recorded as {labels[other.role].lower()} ({period}); a participant holds one of member, "
+            f"observer and their expected, suspended or intermittent forms at a time. End the other role, or give "
+            f"both periods so that they do not overlap.")
 
 
 class Participation(CuratedModel):
@@ -198,7 +223,21 @@ class Participation(CuratedModel):
     def participant(self):
         return self.state or self.organization
 
+    # A participant holds one of these at a time in a mechanism; the others (partner, secretariat, chair,
+    # steering group) combine with any of them.
+    STANDING_ROLES = frozenset({Role.MEMBER, Role.EXPECTED_MEMBER, Role.SUSPENDED_MEMBER, Role.OBSERVER,
+                                Role.EXPECTED_OBSERVER, Role.INTERMITTENT_OBSERVER})
+
     def clean(self):
         super().clean()
         if bool(self.state_id) == bool(self.organization_id):
             raise ValidationError("Choose either a state or an organisation as the participant.")
+        if self.mechanism_id and self.role in self.STANDING_ROLES:
+            others = Participation.objects.filter(
+                mechanism_id=self.mechanism_id, state_id=self.state_id, organization_id=self.organization_id,
+                role__in=self.STANDING_ROLES - {self.role},
+            ).exclude(pk=self.pk)
+            for other in others:
+                message = role_conflict(self, other)
+                if message:
+                    raise ValidationError({"role": message})

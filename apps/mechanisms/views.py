@@ -4,7 +4,7 @@ from collections import Counter
 
 from django.shortcuts import get_object_or_404, render
 
-from apps.curation.views import FilterProblem, api_query, filter_problems, filter_values
+from apps.curation.views import FilterProblem, api_query, filter_problems, filter_values, url_without
 from apps.meetings.models import Meeting
 from apps.meetings.views import meetings_by_year
 from apps.reviews.selectors import latest_published_edition
@@ -82,6 +82,7 @@ def mechanism_directory(request):
         "themes": Theme.objects.all(),
         "states": selectors.participating_states(),
         "problems": problems,
+        "invalid": {problem.name for problem in problems},
         "api_query": api_query(request, filterset),
     }
     if problems:
@@ -101,10 +102,9 @@ def mechanism_directory(request):
 
 
 def _matrix_order_problem(request, value):
-    without = request.GET.copy()
-    without.pop("matrix_order")
     choices = " or ".join(f"'{name}'" for name in charts.MATRIX_ORDERS)
-    return FilterProblem("Order of the matrix", value, f"Choose {choices}.", f"{request.path}?{without.urlencode()}")
+    return FilterProblem("matrix_order", "Order of the matrix", value, f"Choose {choices}.",
+                         url_without(request, "matrix_order"))
 
 
 def mechanism_detail(request, slug):

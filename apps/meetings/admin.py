@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.curation.admin import CitationInline, CuratedAdmin
+from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
 
 from .models import Document, Meeting
 
@@ -22,10 +22,9 @@ class MeetingYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(CuratedInline):
     model = Document
     fields = ("slug", "title", "kind", "date", "url")
-    extra = 0
     show_change_link = True
 
 

@@ -3,11 +3,10 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 
 from apps.curation.models import CuratedModel, curated_history
 from apps.curation.partial_dates import PartialDateField
-from apps.curation.validators import slug_validator
+from apps.curation.validators import slug_validator, unique_slug_constraint
 
 
 class Meeting(CuratedModel):
@@ -56,7 +55,7 @@ class Meeting(CuratedModel):
 
     class Meta:
         ordering = ["start_earliest", "start", "slug"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="meeting_slug_ci_unique")]
+        constraints = [unique_slug_constraint("meeting_slug_ci_unique", "meeting")]
 
     def __str__(self):
         return f"{self.title} ({self.date_as_written or self.start or 'undated'})"
@@ -99,7 +98,7 @@ class Document(CuratedModel):
 
     class Meta:
         ordering = ["date_earliest", "title"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="document_slug_ci_unique")]
+        constraints = [unique_slug_constraint("document_slug_ci_unique", "document")]
 
     def __str__(self):
         return self.title

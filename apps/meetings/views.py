@@ -33,6 +33,7 @@ def meeting_list(request):
         "kinds": Meeting.Kind.choices,
         "statuses": Meeting.Status.choices,
         "problems": problems,
+        "invalid": {problem.name for problem in problems},
         "api_query": api_query(request, filterset),
     }
     if problems:

@@ -5,11 +5,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 
 from apps.curation.models import CuratedModel, curated_history
 from apps.curation.partial_dates import PartialDateField
-from apps.curation.validators import slug_validator
+from apps.curation.validators import slug_validator, unique_slug_constraint
 from apps.mechanisms.classification import Governance, Kind
 
 
@@ -50,7 +49,7 @@ class ReviewEdition(CuratedModel):
 
     class Meta:
         ordering = ["year", "slug"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="reviewedition_slug_ci_unique")]
+        constraints = [unique_slug_constraint("reviewedition_slug_ci_unique", "review edition")]
         permissions = [("publish_reviewedition", "Can run the editorial workflow and publish an edition")]
 
     def __str__(self):

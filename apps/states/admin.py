@@ -1,20 +1,18 @@
 from django.contrib import admin
 
-from apps.curation.admin import CitationInline, CuratedAdmin
+from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
 
 from .models import Organization, OrganizationName, State, StateName
 
 
-class StateNameInline(admin.TabularInline):
+class StateNameInline(CuratedInline):
     model = StateName
     fields = ("name", "kind", "valid_from", "valid_until")
-    extra = 0
 
 
-class OrganizationNameInline(admin.TabularInline):
+class OrganizationNameInline(CuratedInline):
     model = OrganizationName
     fields = ("name", "kind", "valid_from", "valid_until")
-    extra = 0
 
 
 @admin.register(State)

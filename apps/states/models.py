@@ -8,7 +8,13 @@ from django.db.models.functions import Lower
 
 from apps.curation.models import CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import parse_or_none_lenient
-from apps.curation.validators import alpha2_validator, alpha3_validator, numeric_validator, slug_validator
+from apps.curation.validators import (
+    alpha2_validator,
+    alpha3_validator,
+    numeric_validator,
+    slug_validator,
+    unique_slug_constraint,
+)
 
 
 class State(CuratedModel):
@@ -40,8 +46,10 @@ class State(CuratedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("alpha3"), name="state_alpha3_ci_unique"),
-            models.UniqueConstraint(Lower("alpha2"), name="state_alpha2_ci_unique"),
+            models.UniqueConstraint(Lower("alpha3"), name="state_alpha3_ci_unique",
+                                    violation_error_message="A state with this alpha-3 code already exists."),
+            models.UniqueConstraint(Lower("alpha2"), name="state_alpha2_ci_unique",
+                                    violation_error_message="A state with this alpha-2 code already exists."),
             models.UniqueConstraint(
                 fields=["numeric"], condition=~models.Q(numeric=""), name="state_numeric_unique"
             ),
@@ -107,7 +115,7 @@ class Organization(CuratedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="organization_slug_ci_unique")]
+        constraints = [unique_slug_constraint("organization_slug_ci_unique", "organisation")]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name

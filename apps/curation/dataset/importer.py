@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet
+from apps.curation.models import ChangeSet, ConcurrentEditError
+from apps.curation.roles import CURATOR
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
 from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
@@ -93,8 +94,17 @@ def read_folder(path):
     return files
 
 
+IMPORT_PERMISSIONS = tuple(f"{app}.{codename}" for app, codename in CURATOR if not codename.startswith("view"))
+
+
 def import_dataset(files, *, user=None, reason="", dry_run=False):
-    """Import ``files`` ({relative name: YAML text}); return an ImportReport or raise DatasetError."""
+    """Import ``files`` ({relative name: YAML text}); return an ImportReport or raise DatasetError.
+
+    With a ``user``, the import acts as that user: it needs a curator's permissions, and the history
+    names them.
+    """
+    if user is not None and not user.has_perms(IMPORT_PERMISSIONS):
+        raise DatasetError([f"{user} may not import: it takes the curator role."])
     documents, errors = {}, []
     for name, text in files.items():
         try:
@@ -236,6 +246,9 @@ class _Importer:
                 instance.save()
         except IntegrityError as error:
             self.error(file, where, f"conflicts with an existing record ({error})")
+            return None
+        except ConcurrentEditError as error:
+            self.error(file, where, str(error))
             return None
         if creating:
             self.created.add((model_label, key))
@@ -615,7 +628,7 @@ class _Importer:
         for p in mechanism.participations.select_related("state", "organization"):
             existing[(p.state.alpha3 if p.state else None, p.organization.slug if p.organization else None,
                       p.role, p.start)] = p
-        seen = set()
+        seen, wanted = set(), []
         for index, data in enumerate(items):
             where = f"participations[{index}]"
             if not self.check_keys(file, where, data, self.PARTICIPATION_KEYS):
@@ -639,17 +652,21 @@ class _Importer:
                 continue
             seen.add(key)
             label = f"{mechanism.slug} / {key[0] or key[1]} / {role}" + (f" from {start}" if start else "")
-            instance = existing.get(key) or Participation(mechanism=mechanism)
-            saved = self.save(file, where, instance, {
+            wanted.append((where, key, label, data, {
                 "mechanism": mechanism, "state": state, "organization": organization, "role": role,
                 "as_written": _text(data.get("as_written")), "start": start, "end": _text(data.get("end")),
                 "note": _text(data.get("note")),
-            }, model_label="participation", key=label)
-            self.sync_sources(file, where, saved, data.get("sources"), model_label="participation", key=label)
+            }))
+        # Rows the file no longer lists go first, so that the rules comparing a row with its siblings
+        # (one standing role at a time) see the mechanism as the file describes it.
         for key, instance in existing.items():
             if key not in seen:
                 label = f"{mechanism.slug} / {key[0] or key[1]} / {key[2]}"
                 self.delete(instance, model_label="participation", key=label)
+        for where, key, label, data, values in wanted:
+            instance = existing.get(key) or Participation(mechanism=mechanism)
+            saved = self.save(file, where, instance, values, model_label="participation", key=label)
+            self.sync_sources(file, where, saved, data.get("sources"), model_label="participation", key=label)
 
     MEETING_KEYS = ("slug", "title", "kind", "status", "start", "end", "date_as_written", "city", "host",
                     "venue_as_written", "theme", "note", "sources")

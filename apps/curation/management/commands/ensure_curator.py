@@ -1,13 +1,16 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+
+from apps.curation.roles import ROLES
 
 
 class Command(BaseCommand):
     help = (
-        "Make sure a local curator account exists. On first creation (or with --reset) a random "
-        "password is generated and printed once; no password is ever fixed in code or files."
+        "Make sure a local curator account exists, with the curator, editor and administrator roles. On first "
+        "creation (or with --reset) a random password is generated and printed once; none is fixed anywhere."
     )
 
     def add_arguments(self, parser):
@@ -16,9 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, username, reset=False, **options):
         User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": True}
-        )
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        user.groups.add(*Group.objects.filter(name__in=ROLES))
         if created or reset:
             password = secrets.token_urlsafe(12)
             user.set_password(password)

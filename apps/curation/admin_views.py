@@ -1,0 +1,143 @@
+"""Curator pages of the admin beyond the model pages: the data-quality report and the bulk import."""
+
+import hashlib
+import io
+import zipfile
+from pathlib import PurePosixPath
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from apps.reviews.services import PUBLISH_PERMISSION
+
+from . import quality
+from .dataset import yaml_format as fmt
+from .dataset.importer import IMPORT_PERMISSIONS, DatasetError, import_dataset
+
+SESSION_KEY = "bulk_import"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def data_quality(request):
+    """Every problem in the data, blocking ones first, each with a link to the record to fix."""
+    if not request.user.has_perm("curation.view_changeset"):
+        raise PermissionDenied
+    problems = quality.run_checks()
+    groups = [(severity, [p for p in problems if p.severity == severity])
+              for severity in (quality.BLOCKING, quality.WARNING, quality.NOTE)]
+    context = {**admin.site.each_context(request), "title": "Data quality", "groups": groups,
+               "blocking": sum(p.blocking for p in problems)}
+    return render(request, "admin/curation/data_quality.html", context)
+
+
+class BulkImportForm(forms.Form):
+    file = forms.FileField(help_text="One dataset file (.yaml) or a .zip of them (docs/dataset-format.md).")
+    reason = forms.CharField(max_length=500, help_text="Why this import is made; kept in the edit history.")
+
+
+def _dataset_name(filename, text):
+    """Where an uploaded file belongs in a dataset folder: a reference file by its name, else a mechanism."""
+    name = PurePosixPath(filename).name
+    if name in fmt.REFERENCE_FILES:
+        return name
+    try:
+        data = fmt.load(text)
+    except Exception:  # reported by the import itself, with the file's name
+        return f"{fmt.MECHANISMS_DIR}/{name}"
+    slug = data.get("slug") if isinstance(data, dict) else None
+    return f"{fmt.MECHANISMS_DIR}/{slug}.yaml" if slug else f"{fmt.MECHANISMS_DIR}/{name}"
+
+
+def read_upload(upload):
+    """{dataset file name: text} from an uploaded .yaml or .zip; raises DatasetError on a bad upload."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DatasetError([f"{upload.name}: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"])
+    data = upload.read()
+    if upload.name.lower().endswith(".zip"):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise DatasetError([f"{upload.name}: not a readable zip file"]) from None
+        files = {}
+        for info in archive.infolist():
+            if info.is_dir() or not info.filename.endswith(".yaml"):
+                continue
+            try:
+                text = archive.read(info).decode("utf-8")
+            except UnicodeDecodeError:
+                raise DatasetError([f"{info.filename}: not UTF-8 text"]) from None
+            files[_dataset_name(info.filename, text)] = text
+        if not files:
+            raise DatasetError([f"{upload.name}: holds no .yaml file"])
+        return files
+    if not upload.name.lower().endswith((".yaml", ".yml")):
+        raise DatasetError([f"{upload.name}: upload a .yaml file or a .zip of them"])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DatasetError([f"{upload.name}: not UTF-8 text"]) from None
+    return {_dataset_name(upload.name, text): text}
+
+
+def _fingerprint(report):
+    return hashlib.sha256("\n".join(str(change) for change in report.changes).encode()).hexdigest()
+
+
+def _grouped(report):
+    return [(action, [c for c in report.changes if c.action == action]) for action in ("create", "update", "delete")]
+
+
+class _Drifted(Exception):
+    """The data changed between the dry run and the confirmation."""
+
+
+def bulk_import(request):
+    """Upload, see exactly what would change (dry run), then apply it in one transaction."""
+    if not (request.user.has_perm(PUBLISH_PERMISSION) and request.user.has_perms(IMPORT_PERMISSIONS)):
+        raise PermissionDenied
+    context = {**admin.site.each_context(request), "title": "Bulk import"}
+    if request.method == "POST" and request.POST.get("step") == "apply":
+        pending = request.session.get(SESSION_KEY)
+        if not pending:
+            messages.error(request, "Nothing to apply: upload the files again.")
+            return redirect("admin-bulk-import")
+        try:
+            with transaction.atomic():
+                report = import_dataset(pending["files"], user=request.user, reason=pending["reason"])
+                if _fingerprint(report) != pending["fingerprint"]:
+                    raise _Drifted
+        except _Drifted:
+            messages.error(request, "The data changed since the dry run; nothing was applied. Review the new "
+                                    "differences below.")
+            report = import_dataset(pending["files"], user=request.user, dry_run=True)
+            pending["fingerprint"] = _fingerprint(report)
+            request.session[SESSION_KEY] = pending
+            return render(request, "admin/curation/bulk_import.html",
+                          {**context, "report": report, "groups": _grouped(report), "reason": pending["reason"]})
+        except DatasetError as error:
+            del request.session[SESSION_KEY]
+            return render(request, "admin/curation/bulk_import.html",
+                          {**context, "form": BulkImportForm(), "errors": error.errors})
+        del request.session[SESSION_KEY]
+        messages.success(request, report.summary())
+        return redirect("admin:curation_changeset_changelist")
+    if request.method == "POST":
+        form = BulkImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                files = read_upload(form.cleaned_data["file"])
+                report = import_dataset(files, user=request.user, dry_run=True)
+            except DatasetError as error:
+                return render(request, "admin/curation/bulk_import.html",
+                              {**context, "form": form, "errors": error.errors})
+            request.session[SESSION_KEY] = {"files": files, "reason": form.cleaned_data["reason"],
+                                            "fingerprint": _fingerprint(report)}
+            return render(request, "admin/curation/bulk_import.html",
+                          {**context, "report": report, "groups": _grouped(report),
+                           "reason": form.cleaned_data["reason"]})
+    else:
+        form = BulkImportForm()
+    return render(request, "admin/curation/bulk_import.html", {**context, "form": form})
