@@ -171,6 +171,7 @@ def test_no_match_says_so_and_offers_to_clear_the_filters(visitor):
     ("/mechanisms/?active_in=soon", "Active in the year"),
     ("/mechanisms/?founded_after=2011-13", "Founded on or after"),
     ("/mechanisms/?participant=XYZ", "Participating state"),
+    ("/mechanisms/?role=president", "In the role"),
     ("/mechanisms/?matrix_order=sideways", "Order of the matrix"),
     ("/meetings/?year=last", "Year"),
     ("/meetings/?host=XYZ", "Host state"),
@@ -182,6 +183,8 @@ def test_an_invalid_filter_is_a_clear_message_not_an_error(visitor, url, named):
     assert f"<strong>{named}</strong>" in html
     assert "Show the list without this filter" in html
     assert 'data-slug="' not in html  # no list pretends the filter was applied
+    # the form control holding the wrong value says so to assistive technology (two have no control)
+    assert html.count('aria-invalid="true"') == (named not in {"Order of the matrix", "Founded on or after"})
 
 
 MATRIX_ROW = re.compile(r'<th scope="row"><a href="/states/([A-Z]{3})/">([^<]+)</a></th>.*?'
