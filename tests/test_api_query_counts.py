@@ -17,8 +17,8 @@ ENDPOINTS = {
     # count, page, themes, successors, participations, their citations
     "/api/v1/mechanisms/?page_size=500": 6,
     # the mechanism, themes, successors, participations + their citations, meetings + their citations,
-    # other names, citations, review entries, discrepancies + their two editions, documents + their meetings
-    "/api/v1/mechanisms/grow-0/": 15,
+    # other names, citations, review entries, discrepancies (with their editions), documents + their meetings
+    "/api/v1/mechanisms/grow-0/": 13,
     "/api/v1/meetings/?page_size=500": 3,
     "/api/v1/meetings/?year=2012&page_size=500": 3,
     "/api/v1/documents/?page_size=500": 3,

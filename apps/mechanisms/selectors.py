@@ -34,7 +34,22 @@ def mechanisms_active_in_year(queryset, year):
 
 
 def citations_prefetch(lookup="sources"):
-    return Prefetch(lookup, queryset=Citation.objects.select_related("edition").order_by("position", "pk"))
+    """Citations into published editions only: where a draft edition cites a record is not public yet."""
+    return Prefetch(
+        lookup,
+        queryset=Citation.objects.filter(edition__status="published").select_related("edition")
+        .order_by("position", "pk"),
+    )
+
+
+def discrepancies_prefetch(lookup="discrepancies"):
+    """Discrepancies between places of published editions only."""
+    return Prefetch(
+        lookup,
+        queryset=Discrepancy.objects.filter(recorded_edition__status="published",
+                                            conflicting_edition__status="published")
+        .select_related("recorded_edition", "conflicting_edition"),
+    )
 
 
 def participations_prefetch(lookup="participations"):
@@ -64,8 +79,7 @@ def mechanism_detail():
         "other_names",
         citations_prefetch(),
         published_review_entries_prefetch(),
-        "discrepancies__recorded_edition",
-        "discrepancies__conflicting_edition",
+        discrepancies_prefetch(),
         "documents__meeting",
     )
 
@@ -73,15 +87,6 @@ def mechanism_detail():
 # ----- reads of the public pages ------------------------------------------------------------------
 # The pages show only public data: citations into published editions, never a draft's, and never a
 # curator note (the templates do not name it; the page tests look for it).
-
-
-def published_citations_prefetch(lookup="sources"):
-    """Citations into published editions only: where a draft edition cites a record is not public yet."""
-    return Prefetch(
-        lookup,
-        queryset=Citation.objects.filter(edition__status="published").select_related("edition")
-        .order_by("position", "pk"),
-    )
 
 
 def state_participations_prefetch():
@@ -126,26 +131,21 @@ def mechanism_page():
         "themes",
         "successors",
         "other_names",
-        published_citations_prefetch(),
+        citations_prefetch(),
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("state", "organization")
-            .prefetch_related(published_citations_prefetch())
+            .prefetch_related(citations_prefetch())
             .order_by("start_earliest", "as_written", "pk"),
         ),
         Prefetch(
             "meetings",
-            queryset=Meeting.objects.select_related("host").prefetch_related(published_citations_prefetch())
+            queryset=Meeting.objects.select_related("host").prefetch_related(citations_prefetch())
             .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug"),
         ),
         Prefetch("documents", queryset=Document.objects.select_related("meeting")),
         published_review_entries_prefetch(),
-        Prefetch(
-            "discrepancies",
-            queryset=Discrepancy.objects.filter(
-                recorded_edition__status="published", conflicting_edition__status="published"
-            ).select_related("recorded_edition", "conflicting_edition"),
-        ),
+        discrepancies_prefetch(),
     )
 
 

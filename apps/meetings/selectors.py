@@ -2,7 +2,7 @@
 
 from django.db.models import F
 
-from apps.mechanisms.selectors import published_citations_prefetch
+from apps.mechanisms.selectors import citations_prefetch
 from apps.states.models import State
 
 from .models import Meeting
@@ -12,7 +12,7 @@ def meeting_list():
     """Meetings with their mechanism, host and citations, oldest first; undated ones last."""
     return (
         Meeting.objects.select_related("mechanism", "host")
-        .prefetch_related(published_citations_prefetch())
+        .prefetch_related(citations_prefetch())
         .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug")
     )
 

@@ -4,8 +4,8 @@ from collections import defaultdict
 
 from django.db.models import F, Prefetch
 
-from apps.mechanisms.models import Participation
-from apps.mechanisms.selectors import published_citations_prefetch
+from apps.mechanisms.models import Mechanism, Participation
+from apps.mechanisms.selectors import citations_prefetch, short_names_prefetch
 from apps.meetings.models import Meeting
 
 from .models import State
@@ -18,7 +18,7 @@ def state_page():
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("mechanism")
-            .prefetch_related(published_citations_prefetch())
+            .prefetch_related(citations_prefetch())
             .order_by("start_earliest", "mechanism__name", "pk"),
         ),
     )
@@ -35,7 +35,8 @@ def meetings_hosted_by(state):
 def neighbours_of(state, limit=12):
     """The states that sit with ``state`` in the most mechanisms, in any role, most shared first.
 
-    Returns ``[(state, [mechanism, …]), …]``, the mechanisms by name; one query whatever the data.
+    Returns ``[(state, [mechanism, …]), …]``, the mechanisms by name and carrying ``short_names``;
+    three queries whatever the data.
     """
     rows = (
         Participation.objects.filter(
@@ -43,16 +44,19 @@ def neighbours_of(state, limit=12):
             state__isnull=False,
         )
         .exclude(state=state)
-        .select_related("state", "mechanism")
-        .only("state__alpha3", "state__name", "mechanism__slug", "mechanism__acronym", "mechanism__name")
+        .select_related("state")
+        .only("mechanism", "state__alpha3", "state__name")
     )
-    shared = defaultdict(dict)
+    shared = defaultdict(set)
     states = {}
     for participation in rows:
         states[participation.state_id] = participation.state
-        shared[participation.state_id][participation.mechanism_id] = participation.mechanism
-    ranked = sorted(shared.items(), key=lambda item: (-len(item[1]), states[item[0]].name))
+        shared[participation.state_id].add(participation.mechanism_id)
+    ranked = sorted(shared.items(), key=lambda item: (-len(item[1]), states[item[0]].name))[:limit]
+    mechanisms = Mechanism.objects.prefetch_related(short_names_prefetch()).in_bulk(
+        set().union(*(ids for _, ids in ranked))
+    )
     return [
-        (states[state_id], sorted(mechanisms.values(), key=lambda mechanism: mechanism.name))
-        for state_id, mechanisms in ranked[:limit]
+        (states[state_id], sorted((mechanisms[pk] for pk in ids), key=lambda mechanism: mechanism.name))
+        for state_id, ids in ranked
     ]
