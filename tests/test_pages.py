@@ -418,8 +418,9 @@ PAGE_QUERIES = {
     # the mechanism, themes, successors, other names, citations, participations + citations,
     # meetings + citations, documents, review entries, discrepancies
     "/mechanisms/grow-0/": 12,
-    # the state, its names, participations + citations, neighbours, meetings hosted
-    "/states/SEN/": 6,
+    # the state, its names, participations + citations, neighbours, their mechanisms + short names,
+    # meetings hosted
+    "/states/SEN/": 8,
     # mechanism and host options; meetings, their citations
     "/meetings/": 4,
     # the same, plus checking mechanism and host

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from apps.curation.partial_dates import PartialDate
+from apps.mechanisms.charts import chart_name as mechanism_chart_name
 
 register = template.Library()
 
@@ -42,3 +43,9 @@ def cited_for(citations, fields):
     if not wanted:
         return [citation for citation in citations if not citation.covered_fields]
     return [citation for citation in citations if wanted & set(citation.covered_fields)]
+
+
+@register.filter
+def chart_name(mechanism):
+    """A mechanism's name short enough for a chart or a list ('Colombo Process'); see charts.chart_name."""
+    return mechanism_chart_name(mechanism)
