@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import F, Prefetch
 
 from apps.mechanisms.models import Mechanism, Participation
-from apps.mechanisms.selectors import published_citations_prefetch, short_names_prefetch
+from apps.mechanisms.selectors import citations_prefetch, short_names_prefetch
 from apps.meetings.models import Meeting
 
 from .models import State
@@ -18,7 +18,7 @@ def state_page():
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("mechanism")
-            .prefetch_related(published_citations_prefetch())
+            .prefetch_related(citations_prefetch())
             .order_by("start_earliest", "mechanism__name", "pk"),
         ),
     )
