@@ -419,12 +419,12 @@ PAGE_QUERIES = {
     # meetings + citations, documents, review entries, discrepancies
     "/mechanisms/grow-0/": 12,
     # the state, its names, participations + citations, neighbours, their mechanisms + short names,
-    # meetings hosted
-    "/states/SEN/": 8,
-    # mechanism and host options; meetings, their citations
-    "/meetings/": 4,
+    # meetings hosted + their mechanisms' short names
+    "/states/SEN/": 9,
+    # mechanism and host options; meetings, their citations, their mechanisms' short names
+    "/meetings/": 5,
     # the same, plus checking mechanism and host
-    "/meetings/?mechanism=grow-0&host=SEN&year=2012&kind=ministerial": 6,
+    "/meetings/?mechanism=grow-0&host=SEN&year=2012&kind=ministerial": 7,
 }
 
 

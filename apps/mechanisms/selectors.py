@@ -98,10 +98,10 @@ def state_participations_prefetch():
     )
 
 
-def short_names_prefetch():
+def short_names_prefetch(lookup="other_names"):
     """A mechanism's short names ('Colombo Process'), as ``short_names``: what a chart labels it with."""
     return Prefetch(
-        "other_names",
+        lookup,
         queryset=MechanismName.objects.filter(kind=MechanismName.Kind.SHORT).order_by("valid_from", "name"),
         to_attr="short_names",
     )

@@ -28,6 +28,7 @@ def meetings_hosted_by(state):
     return (
         Meeting.objects.filter(host=state)
         .select_related("mechanism")
+        .prefetch_related(short_names_prefetch("mechanism__other_names"))
         .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug")
     )
 
