@@ -26,6 +26,14 @@ def load_site_data():
     create_snapshot(edition=edition, title="2013 review, as published")
 
 
+@pytest.fixture(autouse=True)
+def unthrottled(monkeypatch):
+    """Tests make many requests from one address; the throttling tests set their own rate."""
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
+
+
 @pytest.fixture
 def api(db):
     """An anonymous client of the public API."""

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 ISO_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_ISO = re.compile(ISO_PATTERN)
+_ISO = re.compile(ISO_PATTERN, re.ASCII)  # '２０１２' is not an ISO date
 
 FORMAT_HELP = "A year, a month or a day: '2012', '2012-06' or '2012-06-11'. Leave empty when unknown."
 

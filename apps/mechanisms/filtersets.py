@@ -5,7 +5,7 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from apps.curation.api.filters import PartialDateFilter, YearFilter
+from apps.curation.api.filters import SEARCH_MAX_LENGTH, PartialDateFilter, YearFilter
 from apps.states.models import State
 
 from .classification import Governance, Kind, Status
@@ -20,7 +20,7 @@ class StateCodeFilter(django_filters.ModelChoiceFilter):
 
 class MechanismFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_text", max_length=10_000,
+        method="filter_text", max_length=SEARCH_MAX_LENGTH,
         help_text="Free text, matched against names, acronyms, other names and objectives.",
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, help_text="rcp, irf or other (Annex D).")

@@ -3,15 +3,18 @@
 import django_filters
 from django.db.models import Q
 
+from apps.curation.api.filters import SEARCH_MAX_LENGTH
+
 from .models import Organization, State
 
 
 class StateFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", max_length=10_000,
+    q = django_filters.CharFilter(method="filter_text", max_length=SEARCH_MAX_LENGTH,
                                   help_text="Free text, matched against current and other names and codes.")
     kind = django_filters.ChoiceFilter(choices=State.Kind.choices)
-    participating = django_filters.BooleanFilter(
-        method="filter_participating", help_text="true: only states taking part in at least one mechanism."
+    participating = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_participating",
+        help_text="true: only states taking part in at least one mechanism; false: only the others.",
     )
 
     class Meta:
@@ -28,13 +31,11 @@ class StateFilterSet(django_filters.FilterSet):
         ).distinct()
 
     def filter_participating(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(participations__isnull=not value).distinct()
+        return queryset.filter(participations__isnull=value != "true").distinct()
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", max_length=10_000)
+    q = django_filters.CharFilter(method="filter_text", max_length=SEARCH_MAX_LENGTH)
     kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices)
 
     class Meta:

@@ -3,10 +3,12 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from apps.curation.partial_dates import FORMAT_HELP, PartialDate
+
+# Free-text search: enough for any name in the dataset; longer input is refused with a 400, not searched.
+SEARCH_MAX_LENGTH = 200
 
 
 class PartialDateFormField(forms.CharField):
@@ -22,7 +24,7 @@ class PartialDateFormField(forms.CharField):
             raise ValidationError(str(error)[:300]) from None
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"})
 class PartialDateFilter(django_filters.Filter):
     """Compares against a partial-date field's bounds.
 
@@ -48,6 +50,7 @@ class PartialDateFilter(django_filters.Filter):
         return queryset.filter(**{f"{self.date_field}_earliest__lte": value.latest})
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 

@@ -32,8 +32,9 @@ class MechanismRefSerializer(serializers.ModelSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    state = StateRefSerializer(read_only=True)
-    organization = OrganizationRefSerializer(read_only=True)
+    state = StateRefSerializer(read_only=True, allow_null=True, help_text="The participating state, if a state.")
+    organization = OrganizationRefSerializer(read_only=True, allow_null=True,
+                                             help_text="The participating organisation, if an organisation.")
 
     class Meta:
         model = Participation

@@ -19,7 +19,7 @@ class OrganizationRefSerializer(serializers.ModelSerializer):
 
 class StateSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:state-detail", lookup_field="alpha3")
-    sovereign = StateRefSerializer(read_only=True)
+    sovereign = StateRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = State
@@ -52,8 +52,8 @@ class StateDetailSerializer(StateSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail", lookup_field="slug")
-    state = StateRefSerializer(read_only=True)
-    parent = OrganizationRefSerializer(read_only=True)
+    state = StateRefSerializer(read_only=True, allow_null=True)
+    parent = OrganizationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
