@@ -6,6 +6,10 @@ Every value that differs between machines comes from the environment, read here 
 - ``SECRET_KEY``: required when DEBUG is off.
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/rcp``; SQLite in ``var/`` when unset.
+- ``DATABASE_REPLICA_URL``: a read replica of DATABASE_URL; public reads go there when set.
+- ``REDIS_URL``: e.g. ``redis://127.0.0.1:6379/0``, the shared cache; local memory when unset.
+- ``PUBLIC_CACHE_MAX_AGE`` (seconds browsers and CDNs may reuse a public answer unasked, default 60),
+  ``SERVER_CACHE_TIMEOUT`` (seconds a built public API answer is kept server-side, default 3600; 0: off).
 - ``SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS; on by default when DEBUG is off (the test run
   turns it off: the test server speaks plain HTTP).
 - ``SECURE_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets, e.g. ``HTTP_X_FORWARDED_PROTO``.
@@ -89,6 +93,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.curation.middleware.ChangeSetMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, on purpose: every middleware above (security headers, CSP, CORS, the query-string guard,
+    # sessions and authentication) also shapes its 304s and cached answers, and nothing runs between it
+    # and the view, so a 304 or a cache hit runs no view, filter or serializer.
+    "apps.curation.http_cache.PublicCacheMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -237,3 +245,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# ----- Performance and scale: validators, server-side cache, read replica (docs/scaling.md) ---------
+# Public answers are validated and cached by the data version (apps/curation/http_cache.py); a write
+# anywhere moves the version on, so nothing stale is ever served by this site.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public-responses"}
+    )
+}
+PUBLIC_CACHE_PATHS = [r"^/$", r"^/api/v1/", r"^/mechanisms/", r"^/states/", r"^/meetings/"]  # never /admin/
+SERVER_CACHE_PATHS = [r"^/api/v1/"]
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)
+SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
+
+# Public reads go to the replica when there is one; writes, the admin and commands to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+PUBLIC_READ_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["apps.curation.db_router.PrimaryReplicaRouter"]

@@ -11,7 +11,9 @@ class CurationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import history  # noqa: F401  (connects the history signal receivers)
+        from . import data_version, history  # noqa: F401  (history connects its signal receivers)
+
+        data_version.connect_signals()
 
         # Sent once per app, each after that app's permissions exist; the last one completes the roles.
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="curation-sync-roles")

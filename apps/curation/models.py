@@ -58,6 +58,34 @@ class ConcurrentEditError(Exception):
         )
 
 
+class CuratedQuerySet(models.QuerySet):
+    """Bulk writes send no signals: these move the public data version on themselves."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            _bump_data_version(self.db)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _bump_data_version(self.db)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            _bump_data_version(self.db)
+        return rows
+
+
+def _bump_data_version(using):
+    from .data_version import bump
+
+    bump(using)
+
+
 class CuratedModel(models.Model):
     """Fields and behaviour shared by every record a curator keeps.
 
@@ -81,6 +109,8 @@ class CuratedModel(models.Model):
 
     # Pairs of partial-date fields (start, end) that must not run backwards.
     date_ranges: tuple[tuple[str, str], ...] = ()
+
+    objects = CuratedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -152,3 +182,17 @@ class NamePeriod(CuratedModel):
 
     def __str__(self):
         return self.name
+
+
+class DataVersion(models.Model):
+    """The version of the whole public dataset: one row, bumped by every write to curated data.
+
+    Public responses are validated (ETag, Last-Modified) and cached server-side by this version, so a
+    write anywhere invalidates every public answer at once (apps/curation/data_version.py bumps it).
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"data version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.curation.models import CuratedModel, curated_history
+from apps.curation.models import CuratedModel, CuratedQuerySet, curated_history
 from apps.curation.partial_dates import PartialDateField
 from apps.curation.validators import slug_validator, unique_slug_constraint
 from apps.mechanisms.classification import Governance, Kind
@@ -43,7 +43,7 @@ class ReviewEdition(CuratedModel):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     sources = GenericRelation("reviews.Citation")
 
-    objects = models.Manager()
+    objects = CuratedQuerySet.as_manager()
     published_editions = PublishedEditionManager()
     history = curated_history()
 
