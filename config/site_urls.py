@@ -9,4 +9,5 @@ urlpatterns = [
     path("mechanisms/", include("apps.mechanisms.urls")),
     path("states/", include("apps.states.urls")),
     path("meetings/", include("apps.meetings.urls")),
+    path("editions/", include("apps.reviews.urls")),
 ]

@@ -1,0 +1,39 @@
+"""The public page of a review edition: its entries, its snapshots to download and verify, and what
+changed since the previous edition."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from . import exports, selectors, snapshots
+from .diff import describe, diff_datasets
+from .models import ReviewEdition, Snapshot
+from .report import previous_snapshot
+
+
+def edition_index(request):
+    editions = ReviewEdition.published_editions.order_by("-year", "-slug")
+    return render(request, "reviews/editions.html", {"section": "editions", "editions": editions})
+
+
+def edition_detail(request, year):
+    edition = selectors.published_edition_for_year(year)
+    if edition is None:
+        raise Http404(f"No edition of the review was published in {year}.")
+    snapshot_list = list(selectors.edition_snapshots(edition))
+    latest = snapshot_list[0] if snapshot_list else None
+    previous = previous_snapshot(latest) if latest else None
+    changes = None
+    if latest and previous:
+        latest_content = Snapshot.objects.get(pk=latest.pk)  # the one snapshot whose content is read
+        changes = describe(diff_datasets(snapshots.content(previous), snapshots.content(latest_content)))
+    return render(request, "reviews/edition.html", {
+        "section": "editions",
+        "edition": edition,
+        "entries": list(selectors.edition_entries(edition)),
+        "snapshots": snapshot_list,
+        "latest": latest,
+        "previous": previous,
+        "changes": changes,
+        "formats": exports.FORMATS,
+        "other_editions": ReviewEdition.published_editions.exclude(pk=edition.pk).order_by("-year"),
+    })
