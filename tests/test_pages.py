@@ -35,6 +35,8 @@ PAGES = [
     "/states/IDN/",
     "/meetings/",
     "/meetings/?mechanism=bali-process",
+    "/editions/",
+    "/editions/2013/",
 ]
 
 
@@ -122,6 +124,7 @@ def test_pages_need_no_script_and_load_nothing_from_elsewhere(visitor, url):
     ("/mechanisms/bali-process/", "/api/v1/mechanisms/bali-process/"),
     ("/states/IDN/", "/api/v1/states/IDN/"),
     ("/meetings/?mechanism=rcm", "/api/v1/meetings/?mechanism=rcm"),
+    ("/editions/2013/", "/api/v1/editions/harns-2013/"),
 ])
 def test_each_page_links_to_the_same_record_in_the_api(visitor, url, api_url):
     assert api_url in Page(page(visitor, url)).links

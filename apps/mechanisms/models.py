@@ -109,7 +109,7 @@ class Mechanism(CuratedModel):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("api:mechanism-detail", kwargs={"slug": self.slug})
+        return reverse("mechanisms:detail", kwargs={"slug": self.slug})
 
     @property
     def short_name(self):
