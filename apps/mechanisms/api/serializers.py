@@ -55,7 +55,7 @@ class MechanismSerializer(serializers.ModelSerializer):
     predecessor = MechanismRefSerializer(read_only=True, allow_null=True)
     successors = MechanismRefSerializer(many=True, read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    participations = ParticipationSerializer(many=True, read_only=True)
+    participations = serializers.SerializerMethodField()
 
     class Meta:
         model = Mechanism
@@ -63,6 +63,13 @@ class MechanismSerializer(serializers.ModelSerializer):
             "slug", "acronym", "name", "kind", "governance", "region", "status", "founded", "ended",
             "parent_framework", "predecessor", "successors", "themes", "participations", "url",
         ]
+
+
+    @extend_schema_field(ParticipationSerializer(many=True))
+    def get_participations(self, mechanism):
+        # The list's hot path: plain rows read for the whole page at once (selectors.participation_rows),
+        # in the shape ParticipationSerializer gives, without a model instance or serializer per row.
+        return mechanism.participation_rows
 
 
 class MeetingSummarySerializer(serializers.Serializer):

@@ -17,7 +17,15 @@ class MechanismViewSet(PublicReadOnlyViewSet):
     ordering = ["name"]
 
     def list_queryset(self):
-        return selectors.mechanism_list().prefetch_related(selectors.participations_prefetch())
+        return selectors.mechanism_list()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.action == "list" and page is not None:
+            rows = selectors.participation_rows([mechanism.pk for mechanism in page])
+            for mechanism in page:
+                mechanism.participation_rows = rows.get(mechanism.pk, [])
+        return page
 
     def detail_queryset(self):
         return selectors.mechanism_detail()
