@@ -41,7 +41,8 @@ def serialisation(monkeypatch):
 
 
 def test_public_answers_carry_a_strong_etag_last_modified_and_public_cache_control(api):
-    for url in (BALI, "/api/v1/mechanisms/?page_size=10", "/api/v1/states/FRA/", "/mechanisms/", "/"):
+    for url in (BALI, "/api/v1/mechanisms/?page_size=10", "/api/v1/states/FRA/", "/mechanisms/", "/",
+                "/editions/2013/"):
         response = api.get(url)
         assert response.status_code == 200, url
         assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/"), url
