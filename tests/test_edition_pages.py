@@ -51,9 +51,9 @@ def test_unpublished_and_unknown_editions_have_no_page(client):
     assert "DRAFT-TITLE" not in page(client, "/editions/")
 
 
-# The data version (for the HTTP validators), the edition, its snapshots, the previous edition's snapshot,
-# the entries, the other editions.
-QUERIES = 6
+# The data version (for the HTTP validators), the edition, its snapshots, the previous edition and its
+# snapshot, the entries, the other editions.
+QUERIES = 7
 
 
 def test_the_edition_page_costs_a_fixed_number_of_queries(client):
