@@ -211,3 +211,10 @@ def test_every_write_is_refused_and_changes_nothing(api, curator_client, method,
         response = getattr(client, method)(url, data={"name": "Changed"}, content_type="application/json")
         assert response.status_code in (401, 403, 405)
     assert (Mechanism.objects.count(), Mechanism.objects.get(slug="midwa").version) == before
+
+
+def test_the_meetings_list_shows_each_meeting_exactly_as_its_own_record_does(api):
+    listed = api.get("/api/v1/meetings/?page_size=500").json()["results"]
+    assert len(listed) == 147
+    for item in listed[::10] + [m for m in listed if m["host"] is None][:3]:
+        assert api.get(f"/api/v1/meetings/{item['slug']}/").json() == item

@@ -20,3 +20,49 @@ def meeting_list():
 def host_states():
     """States that hosted at least one meeting, by name: the meetings page's host filter."""
     return State.objects.filter(hosted_meetings__isnull=False).distinct().order_by("name")
+
+
+MEETING_FIELDS = ("id", "slug", "title", "kind", "status", "start", "end", "date_as_written", "city",
+                  "venue_as_written", "theme", "note", "mechanism__slug", "mechanism__acronym", "mechanism__name",
+                  "mechanism__kind", "host__alpha3", "host__name")
+
+
+def meeting_api_rows(meetings, *, meeting_url, mechanism_url):
+    """Meetings read with ``.values(*MEETING_FIELDS)``, as the API lists them (MeetingSerializer's shape).
+
+    The meetings list is the API's busiest read at scale; plain rows and one citations query for the
+    page replace a model instance and four nested serializers per meeting (bench/RESULTS.md). The URL
+    arguments turn a slug into the record's absolute API address.
+    """
+    sources = citation_rows(Meeting, [m["id"] for m in meetings])
+    return [
+        {
+            "slug": m["slug"], "title": m["title"], "kind": m["kind"], "status": m["status"], "start": m["start"],
+            "end": m["end"], "date_as_written": m["date_as_written"], "city": m["city"],
+            "host": {"alpha3": m["host__alpha3"], "name": m["host__name"]} if m["host__alpha3"] else None,
+            "venue_as_written": m["venue_as_written"], "theme": m["theme"], "note": m["note"],
+            "mechanism": {"slug": m["mechanism__slug"], "acronym": m["mechanism__acronym"],
+                          "name": m["mechanism__name"], "kind": m["mechanism__kind"],
+                          "url": mechanism_url(m["mechanism__slug"])},
+            "sources": sources.get(m["id"], []), "url": meeting_url(m["slug"]),
+        }
+        for m in meetings
+    ]
+
+
+def citation_rows(model, ids):
+    """{record id: [citation as the API shows it]} for records of ``model``: published editions only."""
+    from collections import defaultdict
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.reviews.models import Citation
+
+    found = defaultdict(list)
+    rows = Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids, edition__status="published"
+    ).order_by("object_id", "position", "pk").values_list("object_id", "edition__slug", "locator", "covers")
+    for object_id, edition, locator, covers in rows:
+        found[object_id].append({"edition": edition, "locator": locator,
+                                 "covers": [name for name in (c.strip() for c in covers.split(",")) if name]})
+    return found

@@ -1,7 +1,10 @@
+from django.urls import reverse
+
 from apps.curation.api.views import PublicReadOnlyViewSet
 from apps.mechanisms.selectors import citations_prefetch
 
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
+from ..selectors import MEETING_FIELDS, meeting_api_rows
 from ..models import Document, Meeting
 from .serializers import DocumentSerializer, MeetingSerializer
 
@@ -17,6 +20,21 @@ class MeetingViewSet(PublicReadOnlyViewSet):
 
     def list_queryset(self):
         return Meeting.objects.select_related("mechanism", "host").prefetch_related(citations_prefetch())
+
+    def list(self, request, *args, **kwargs):
+        # The same representation as MeetingSerializer (the schema documents that), built from plain rows.
+        page = self.paginate_queryset(self.filter_queryset(Meeting.objects.all()).values(*MEETING_FIELDS))
+        meeting_url = _url_maker(request, "api:meeting-detail")
+        mechanism_url = _url_maker(request, "api:mechanism-detail")
+        return self.get_paginated_response(
+            meeting_api_rows(page, meeting_url=meeting_url, mechanism_url=mechanism_url)
+        )
+
+
+def _url_maker(request, view_name):
+    """slug -> the record's absolute URL, reversing the route once rather than per record."""
+    template = request.build_absolute_uri(reverse(view_name, kwargs={"slug": "slug-placeholder"}))
+    return lambda slug: template.replace("slug-placeholder", slug)
 
 
 class DocumentViewSet(PublicReadOnlyViewSet):
