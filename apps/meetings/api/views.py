@@ -4,8 +4,8 @@ from apps.curation.api.views import PublicReadOnlyViewSet
 from apps.mechanisms.selectors import citations_prefetch
 
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
-from ..selectors import MEETING_FIELDS, meeting_api_rows
 from ..models import Document, Meeting
+from ..selectors import MEETING_FIELDS, meeting_api_rows
 from .serializers import DocumentSerializer, MeetingSerializer
 
 
