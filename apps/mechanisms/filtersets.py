@@ -1,11 +1,10 @@
 """Filters for mechanisms, shared by the public API and the public pages."""
 
 import django_filters
-from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from apps.curation.api.filters import SEARCH_MAX_LENGTH, PartialDateFilter, YearFilter
+from apps.curation.api.filters import SEARCH_MAX_LENGTH, PartialDateFilter, YearFilter, search
 from apps.states.models import State
 
 from .classification import Governance, Kind, Status
@@ -50,13 +49,8 @@ class MechanismFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(acronym__icontains=value) | Q(slug__icontains=value)
-            | Q(other_names__name__icontains=value) | Q(objectives__icontains=value)
-        ).distinct()
+        return search(queryset, value, "name__icontains", "acronym__icontains", "slug__icontains",
+                      "other_names__name__icontains", "objectives__icontains")
 
     def filter_participant(self, queryset, name, value):
         # participant and role describe the same participation row: one join, both conditions.

@@ -1,9 +1,8 @@
 """Filters for states and organisations, shared by the public API and the public pages."""
 
 import django_filters
-from django.db.models import Q
 
-from apps.curation.api.filters import SEARCH_MAX_LENGTH
+from apps.curation.api.filters import SEARCH_MAX_LENGTH, search
 
 from .models import Organization, State
 
@@ -22,13 +21,8 @@ class StateFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(official_name__icontains=value) | Q(alpha3__iexact=value)
-            | Q(alpha2__iexact=value) | Q(names__name__icontains=value)
-        ).distinct()
+        return search(queryset, value, "name__icontains", "official_name__icontains", "alpha3__iexact",
+                      "alpha2__iexact", "names__name__icontains")
 
     def filter_participating(self, queryset, name, value):
         return queryset.filter(participations__isnull=value != "true").distinct()
@@ -43,9 +37,4 @@ class OrganizationFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(acronym__icontains=value) | Q(other_names__name__icontains=value)
-        ).distinct()
+        return search(queryset, value, "name__icontains", "acronym__icontains", "other_names__name__icontains")

@@ -3,12 +3,24 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
 from apps.curation.partial_dates import FORMAT_HELP, PartialDate
 
 # Free-text search: enough for any name in the dataset; longer input is refused with a 400, not searched.
 SEARCH_MAX_LENGTH = 200
+
+
+def search(queryset, text, *lookups):
+    """Records where any of ``lookups`` (e.g. 'name__icontains') matches ``text``; all when it is blank."""
+    text = text.strip()
+    if not text:
+        return queryset
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{lookup: text})
+    return queryset.filter(condition).distinct()
 
 
 class PartialDateFormField(forms.CharField):

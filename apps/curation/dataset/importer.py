@@ -671,87 +671,75 @@ class _Importer:
     MEETING_KEYS = ("slug", "title", "kind", "status", "start", "end", "date_as_written", "city", "host",
                     "venue_as_written", "theme", "note", "sources")
 
-    def sync_meetings(self, file, mechanism, items):
-        items = items or []
-        existing = {m.slug: m for m in mechanism.meetings.all()}
-        others = None
-        kept, listed = {}, set()
-        for index, data in enumerate(items):
-            where = f"meetings[{index}]"
-            if not self.check_keys(file, where, data, self.MEETING_KEYS):
+    def sync_slugged(self, file, mechanism, items, *, model, section, label, keys, values_of):
+        """Bring a mechanism's records that have slugs (meetings, documents) in line with its file.
+
+        ``values_of(where, data)`` reads one record's fields, or reports its errors and returns None.
+        Slugs are unique across mechanisms; records the file no longer lists are deleted.
+        """
+        existing = {record.slug: record for record in getattr(mechanism, section).all()}
+        others, kept, listed = None, {}, set()
+        for index, data in enumerate(items or []):
+            where = f"{section}[{index}]"
+            if not self.check_keys(file, where, data, keys):
                 continue
             slug = _text(data.get("slug"))
-            where = f"meetings[{index}] ({slug or 'no slug'})"
+            where = f"{section}[{index}] ({slug or 'no slug'})"
             if not slug:
                 self.error(file, where, "slug is required")
                 continue
             listed.add(slug)
+            values = values_of(where, data)
+            if values is None:
+                continue
+            instance = existing.get(slug)
+            if instance is None:
+                if others is None:
+                    others = dict(model.objects.exclude(mechanism=mechanism).values_list("slug", "mechanism__slug"))
+                if slug in others:
+                    self.error(file, where, f"duplicate slug: already a {label} of {others[slug]!r}")
+                    continue
+                instance = model(slug=slug, mechanism=mechanism)
+            saved = self.save(file, where, instance, {"slug": slug, "mechanism": mechanism, **values},
+                              model_label=label, key=slug)
+            if saved is not None:
+                kept[slug] = saved
+            self.sync_sources(file, where, saved, data.get("sources"), model_label=label, key=slug)
+        for slug, instance in existing.items():
+            if slug not in listed:
+                self.delete(instance, model_label=label, key=slug)
+        return kept
+
+    def sync_meetings(self, file, mechanism, items):
+        def values_of(where, data):
             kind = self.choice(file, where, Meeting, "kind", data.get("kind", "other"))
             status = self.choice(file, where, Meeting, "status", data.get("status", "held"))
             host = self.lookup(file, where, self.states, "host state", data.get("host"))
             if None in (kind, status) or (_text(data.get("host")) and host is None):
-                continue
-            instance = existing.get(slug)
-            if instance is None:
-                if others is None:
-                    others = dict(Meeting.objects.exclude(mechanism=mechanism).values_list("slug", "mechanism__slug"))
-                if slug in others:
-                    self.error(file, where, f"duplicate slug: already a meeting of {others[slug]!r}")
-                    continue
-                instance = Meeting(slug=slug, mechanism=mechanism)
-            saved = self.save(file, where, instance, {
-                "slug": slug, "mechanism": mechanism, "title": _text(data.get("title")), "kind": kind,
-                "status": status, "start": _text(data.get("start")), "end": _text(data.get("end")),
-                "date_as_written": _text(data.get("date_as_written")), "city": _text(data.get("city")),
-                "host": host, "venue_as_written": _text(data.get("venue_as_written")),
+                return None
+            return {
+                "title": _text(data.get("title")), "kind": kind, "status": status, "start": _text(data.get("start")),
+                "end": _text(data.get("end")), "date_as_written": _text(data.get("date_as_written")),
+                "city": _text(data.get("city")), "host": host, "venue_as_written": _text(data.get("venue_as_written")),
                 "theme": _text(data.get("theme")), "note": _text(data.get("note")),
-            }, model_label="meeting", key=slug)
-            if saved is not None:
-                kept[slug] = saved
-            self.sync_sources(file, where, saved, data.get("sources"), model_label="meeting", key=slug)
-        for slug, instance in existing.items():
-            if slug not in listed:
-                self.delete(instance, model_label="meeting", key=slug)
-        return kept
+            }
+
+        return self.sync_slugged(file, mechanism, items, model=Meeting, section="meetings", label="meeting",
+                                 keys=self.MEETING_KEYS, values_of=values_of)
 
     DOCUMENT_KEYS = ("slug", "title", "kind", "date", "meeting", "url", "note", "sources")
 
     def sync_documents(self, file, mechanism, items, meetings):
-        items = items or []
-        existing = {d.slug: d for d in mechanism.documents.all()}
-        listed = set()
-        others = None
-        for index, data in enumerate(items):
-            where = f"documents[{index}]"
-            if not self.check_keys(file, where, data, self.DOCUMENT_KEYS):
-                continue
-            slug = _text(data.get("slug"))
-            where = f"documents[{index}] ({slug or 'no slug'})"
-            if not slug:
-                self.error(file, where, "slug is required")
-                continue
-            listed.add(slug)
+        def values_of(where, data):
             kind = self.choice(file, where, Document, "kind", data.get("kind"))
             meeting = self.lookup(file, where, meetings, "meeting of this mechanism", data.get("meeting"))
             if kind is None or (_text(data.get("meeting")) and meeting is None):
-                continue
-            instance = existing.get(slug)
-            if instance is None:
-                if others is None:
-                    others = dict(Document.objects.exclude(mechanism=mechanism).values_list("slug", "mechanism__slug"))
-                if slug in others:
-                    self.error(file, where, f"duplicate slug: already a document of {others[slug]!r}")
-                    continue
-                instance = Document(slug=slug, mechanism=mechanism)
-            saved = self.save(file, where, instance, {
-                "slug": slug, "mechanism": mechanism, "meeting": meeting, "title": _text(data.get("title")),
-                "kind": kind, "date": _text(data.get("date")), "url": _text(data.get("url")),
-                "note": _text(data.get("note")),
-            }, model_label="document", key=slug)
-            self.sync_sources(file, where, saved, data.get("sources"), model_label="document", key=slug)
-        for slug, instance in existing.items():
-            if slug not in listed:
-                self.delete(instance, model_label="document", key=slug)
+                return None
+            return {"meeting": meeting, "title": _text(data.get("title")), "kind": kind,
+                    "date": _text(data.get("date")), "url": _text(data.get("url")), "note": _text(data.get("note"))}
+
+        self.sync_slugged(file, mechanism, items, model=Document, section="documents", label="document",
+                          keys=self.DOCUMENT_KEYS, values_of=values_of)
 
     ENTRY_KEYS = ("edition", "section", "kind", "governance", "region", "background", "agenda", "linkages",
                   "taxonomic_placement")
