@@ -209,8 +209,21 @@ def _change_url(model, record):
         return ""
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are looked at, never added, changed or deleted in the admin (change sets, snapshots)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ChangeSet)
-class ChangeSetAdmin(admin.ModelAdmin):
+class ChangeSetAdmin(ReadOnlyAdmin):
     """Every edit, import and revert; opening one lists all the records it changed."""
 
     list_display = ("created_at", "kind", "user", "reason")
@@ -224,14 +237,6 @@ class ChangeSetAdmin(admin.ModelAdmin):
         records = change_set_records(change_set) if change_set else []
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "records": records})
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.index_template = "admin/curation/index.html"

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.curation.admin import CitationInline, CuratedAdmin
+from apps.curation.admin import CitationInline, CuratedAdmin, ReadOnlyAdmin
 
 from . import services, snapshots
 from .models import Discrepancy, ReviewEdition, ReviewEntry, Snapshot
@@ -131,7 +131,7 @@ class DiscrepancyAdmin(CuratedAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnlyAdmin):
     """Snapshots are immutable: they can be looked at and downloaded, never changed or deleted."""
 
     list_display = ("slug", "title", "edition", "created_at", "as_of", "checksum", "size")
@@ -149,12 +149,3 @@ class SnapshotAdmin(admin.ModelAdmin):
         links = ((reverse("api:snapshot-download", kwargs={"slug": snapshot.slug, "format_name": name}), name)
                  for name in ("json", "yaml", "datapackage", "report"))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
