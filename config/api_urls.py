@@ -4,9 +4,10 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from apps.dataset.api.views import SnapshotViewSet
 from apps.mechanisms.api.views import MechanismViewSet, RegionViewSet, ThemeViewSet
 from apps.meetings.api.views import DocumentViewSet, MeetingViewSet
-from apps.reviews.api.views import ReviewEditionViewSet, SnapshotViewSet
+from apps.reviews.api.views import ReviewEditionViewSet
 from apps.states.api.views import OrganizationViewSet, StateViewSet
 
 router = DefaultRouter()

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "apps.mechanisms",
     "apps.meetings",
     "apps.reviews",
+    "apps.dataset",
+    "apps.site",
 ]
 
 MIDDLEWARE = [

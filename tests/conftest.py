@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from apps.curation.dataset.importer import import_dataset, read_folder
+from apps.dataset.importer import import_dataset, read_folder
+from apps.dataset.snapshots import create_snapshot
 from apps.reviews.models import ReviewEdition
-from apps.reviews.snapshots import create_snapshot
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
-from apps.curation import quality
-from apps.curation.dataset.importer import DatasetError, import_dataset
 from apps.curation.models import ChangeSet, ConcurrentEditError
+from apps.dataset import quality
+from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Meeting
 from apps.reviews.models import ReviewEdition

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.curation.dataset.exporter import export_files
-from apps.curation.dataset.importer import DatasetError, import_dataset
 from apps.curation.models import ChangeSet
+from apps.dataset.exporter import export_files
+from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Meeting
 from apps.reviews.models import Citation

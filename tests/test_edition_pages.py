@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.dataset.snapshots import create_snapshot
 from apps.mechanisms.models import Mechanism
 from apps.reviews.models import ReviewEdition, ReviewEntry
-from apps.reviews.snapshots import create_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
+from apps.dataset import publishing as services
 from apps.mechanisms.models import Mechanism
-from apps.reviews import services
 from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
 
 from . import factories

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.curation.history import recording
 from apps.curation.models import ChangeSet
-from apps.mechanisms import charts, views
+from apps.mechanisms import charts
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
 from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
+from apps.site.views import mechanisms as views
 from apps.states.models import Organization, State
 
 from . import factories

@@ -17,10 +17,10 @@ from django.test import Client
 
 from apps.curation.history import recording
 from apps.curation.models import ChangeSet
+from apps.dataset.snapshots import create_snapshot
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
 from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
-from apps.reviews.snapshots import create_snapshot
 from apps.states.models import Organization, OrganizationName, State, StateName
 
 pytestmark = pytest.mark.django_db

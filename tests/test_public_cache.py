@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework import renderers, serializers
 
 from apps.curation import data_version
-from apps.curation.dataset.importer import import_dataset, read_folder
-from apps.curation.dataset.synthetic import generate
+from apps.dataset import publishing as services
+from apps.dataset.importer import import_dataset, read_folder
+from apps.dataset.snapshots import create_snapshot
+from apps.dataset.synthetic import generate
 from apps.mechanisms.models import Mechanism, Participation, Theme
-from apps.reviews import services
 from apps.reviews.models import Citation, ReviewEdition, ReviewEntry
-from apps.reviews.snapshots import create_snapshot
 
 from .html_forms import form_data
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.curation.dataset.synthetic import generate
+from apps.dataset.synthetic import generate
 from apps.mechanisms.models import Mechanism, MechanismName, Participation
 from apps.meetings.models import Meeting
 

@@ -10,11 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from apps.curation.dataset.importer import import_dataset
+from apps.dataset import exports, snapshots
+from apps.dataset.diff import describe, diff_datasets
+from apps.dataset.importer import import_dataset
 from apps.mechanisms.models import Mechanism, Participation, Region
 from apps.meetings.models import Meeting
-from apps.reviews import exports, snapshots
-from apps.reviews.diff import describe, diff_datasets
 from apps.reviews.models import ReviewEdition, Snapshot, SnapshotImmutable
 from apps.states.models import State
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.curation.dataset.importer import import_dataset, read_folder
+from apps.dataset.importer import import_dataset, read_folder
 from apps.mechanisms.models import Mechanism
 
 BROWSER_TESTS = Path(__file__).resolve().parent

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.curation import quality
+from apps.dataset import quality
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 from apps.curation.partial_dates import parse_or_none_lenient
 from apps.mechanisms.charts import MEETING_COLOUR, meetings_per_year
+from apps.reviews.models import ReviewEdition, Snapshot
 
 from . import snapshots
 from .diff import describe, diff_datasets
-from .models import ReviewEdition, Snapshot
 
 KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "other": "Other"}
 ROLE_GROUPS = (

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
 from apps.curation.commands import CuratorCommand
-from apps.reviews import services
+from apps.dataset import publishing as services
 from apps.reviews.models import ReviewEdition
 
 

@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
 from apps.curation.commands import CuratorCommand
-from apps.curation.dataset.importer import IMPORT_PERMISSIONS, DatasetError, import_dataset, read_folder
 from apps.curation.models import ChangeSet
+from apps.dataset.importer import IMPORT_PERMISSIONS, DatasetError, import_dataset, read_folder
 from apps.mechanisms.models import Mechanism
 
 

@@ -2,9 +2,8 @@
 
 from django.shortcuts import get_object_or_404, redirect, render
 
-from apps.mechanisms.views import participations_by_role
-
-from . import selectors
+from apps.site.views.mechanisms import participations_by_role
+from apps.states import selectors
 
 
 def state_detail(request, alpha3):

@@ -4,15 +4,14 @@ from collections import Counter
 
 from django.shortcuts import get_object_or_404, render
 
-from apps.curation.views import FilterProblem, api_query, filter_problems, filter_values, url_without
+from apps.mechanisms import charts, selectors
+from apps.mechanisms.classification import Governance, Kind, Status
+from apps.mechanisms.filtersets import MechanismFilterSet
+from apps.mechanisms.models import Participation, Region, Theme
 from apps.meetings.models import Meeting
-from apps.meetings.views import meetings_by_year
 from apps.reviews.selectors import latest_published_edition
-
-from . import charts, selectors
-from .classification import Governance, Kind, Status
-from .filtersets import MechanismFilterSet
-from .models import Participation, Region, Theme
+from apps.site.filtering import FilterProblem, api_query, filter_problems, filter_values, url_without
+from apps.site.views.meetings import meetings_by_year
 
 FILTER_LABELS = {
     "q": "Search",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.curation.dataset.synthetic import ProgressBar, generate
+from apps.dataset.synthetic import ProgressBar, generate
 
 
 class Command(BaseCommand):

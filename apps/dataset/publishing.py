@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from apps.curation import quality
+from apps.dataset import quality
+from apps.reviews.models import ReviewEdition, ReviewEntry
 
-from .models import ReviewEdition, ReviewEntry
 from .snapshots import create_snapshot
 
 PUBLISH_PERMISSION = "reviews.publish_reviewedition"

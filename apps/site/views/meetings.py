@@ -2,13 +2,12 @@
 
 from django.shortcuts import render
 
-from apps.curation.views import api_query, filter_problems, filter_values
 from apps.mechanisms.charts import meetings_per_year
 from apps.mechanisms.models import Mechanism
-
-from . import selectors
-from .filtersets import MeetingFilterSet
-from .models import Meeting
+from apps.meetings import selectors
+from apps.meetings.filtersets import MeetingFilterSet
+from apps.meetings.models import Meeting
+from apps.site.filtering import api_query, filter_problems, filter_values
 
 FILTER_LABELS = {
     "mechanism": "Mechanism",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from apps.curation.dataset.exporter import write_folder
+from apps.dataset.exporter import write_folder
 
 
 class Command(BaseCommand):

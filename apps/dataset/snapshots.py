@@ -16,9 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.curation.dataset.assembly import FORMAT, AsOfRows, Assembly, LiveRows
-
-from .models import ReviewEdition, Snapshot
+from apps.dataset.assembly import FORMAT, AsOfRows, Assembly, LiveRows
+from apps.reviews.models import ReviewEdition, Snapshot
 
 
 class SnapshotRefused(Exception):

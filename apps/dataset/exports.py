@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-from apps.curation.dataset.exporter import dataset_files
+from apps.dataset.exporter import dataset_files
 
 from . import report, snapshots
 from .datapackage import package_files

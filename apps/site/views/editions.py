@@ -4,10 +4,11 @@ changed since the previous edition."""
 from django.http import Http404
 from django.shortcuts import render
 
-from . import exports, selectors, snapshots
-from .diff import describe, diff_datasets
-from .models import ReviewEdition, Snapshot
-from .report import previous_snapshot
+from apps.dataset import exports, snapshots
+from apps.dataset.diff import describe, diff_datasets
+from apps.dataset.report import previous_snapshot
+from apps.reviews import selectors
+from apps.reviews.models import ReviewEdition, Snapshot
 
 
 def edition_index(request):

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from apps.curation.commands import CuratorCommand
-from apps.reviews import exports, snapshots
-from apps.reviews.diff import describe, diff_datasets
+from apps.dataset import exports, snapshots
+from apps.dataset.diff import describe, diff_datasets
 from apps.reviews.models import Snapshot
 
 

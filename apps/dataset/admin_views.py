@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 
-from apps.reviews.services import PUBLISH_PERMISSION
+from apps.dataset.publishing import PUBLISH_PERMISSION
 
 from . import quality
-from .dataset import yaml_format as fmt
-from .dataset.importer import IMPORT_PERMISSIONS, DatasetError, import_dataset
+from . import yaml_format as fmt
+from .importer import IMPORT_PERMISSIONS, DatasetError, import_dataset
 
 SESSION_KEY = "bulk_import"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -30,7 +30,7 @@ def data_quality(request):
               for severity in (quality.BLOCKING, quality.WARNING, quality.NOTE)]
     context = {**admin.site.each_context(request), "title": "Data quality", "groups": groups,
                "blocking": sum(p.blocking for p in problems)}
-    return render(request, "admin/curation/data_quality.html", context)
+    return render(request, "admin/dataset/data_quality.html", context)
 
 
 class BulkImportForm(forms.Form):
@@ -115,11 +115,11 @@ def bulk_import(request):
             report = import_dataset(pending["files"], user=request.user, dry_run=True)
             pending["fingerprint"] = _fingerprint(report)
             request.session[SESSION_KEY] = pending
-            return render(request, "admin/curation/bulk_import.html",
+            return render(request, "admin/dataset/bulk_import.html",
                           {**context, "report": report, "groups": _grouped(report), "reason": pending["reason"]})
         except DatasetError as error:
             del request.session[SESSION_KEY]
-            return render(request, "admin/curation/bulk_import.html",
+            return render(request, "admin/dataset/bulk_import.html",
                           {**context, "form": BulkImportForm(), "errors": error.errors})
         del request.session[SESSION_KEY]
         messages.success(request, report.summary())
@@ -131,13 +131,13 @@ def bulk_import(request):
                 files = read_upload(form.cleaned_data["file"])
                 report = import_dataset(files, user=request.user, dry_run=True)
             except DatasetError as error:
-                return render(request, "admin/curation/bulk_import.html",
+                return render(request, "admin/dataset/bulk_import.html",
                               {**context, "form": form, "errors": error.errors})
             request.session[SESSION_KEY] = {"files": files, "reason": form.cleaned_data["reason"],
                                             "fingerprint": _fingerprint(report)}
-            return render(request, "admin/curation/bulk_import.html",
+            return render(request, "admin/dataset/bulk_import.html",
                           {**context, "report": report, "groups": _grouped(report),
                            "reason": form.cleaned_data["reason"]})
     else:
         form = BulkImportForm()
-    return render(request, "admin/curation/bulk_import.html", {**context, "form": form})
+    return render(request, "admin/dataset/bulk_import.html", {**context, "form": form})

@@ -1,0 +1,145 @@
+"""The admin of the editorial workflow: editions and their entries move through it; snapshots are frozen."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from apps.curation.admin import CitationInline, CuratedAdmin, ReadOnlyAdmin
+from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
+
+from . import publishing as services
+from . import snapshots
+
+
+class SnapshotInline(admin.TabularInline):
+    model = Snapshot
+    fields = ("slug", "title", "created_at", "as_of", "checksum")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+
+@admin.register(ReviewEdition)
+class ReviewEditionAdmin(CuratedAdmin):
+    list_display = ("title", "year", "series_number", "status", "published_at")
+    list_filter = ("status", "year")
+    search_fields = ("title", "slug", "isbn")
+    readonly_fields = ("status", "published_at", "version")
+    inlines = [SnapshotInline, CitationInline]
+    actions = ["submit_for_review", "return_to_draft", "publish", "freeze_snapshot"]
+
+    def _run(self, request, queryset, action):
+        for edition in queryset:
+            try:
+                outcome = action(edition)
+            except (services.PublishRefused, snapshots.SnapshotRefused) as refusal:
+                reasons = getattr(refusal, "reasons", None) or [str(refusal)]
+                items = format_html_join("", "<li>{}</li>", ((reason,) for reason in reasons))
+                self.message_user(request, format_html("{}: refused.<ul>{}</ul>", edition, items), messages.ERROR)
+            else:
+                self.message_user(request, f"{edition}: {outcome}", messages.SUCCESS)
+
+    @admin.action(description="Submit for review (draft → in review)", permissions=["publish"])
+    def submit_for_review(self, request, queryset):
+        def submit(edition):
+            services.submit_for_review(edition=edition, user=request.user)
+            return "now in review."
+
+        self._run(request, queryset, submit)
+
+    @admin.action(description="Return to draft (in review → draft)", permissions=["publish"])
+    def return_to_draft(self, request, queryset):
+        def send_back(edition):
+            services.return_to_draft(edition=edition, user=request.user)
+            return "back in draft."
+
+        self._run(request, queryset, send_back)
+
+    @admin.action(description="Publish, freezing its snapshot (in review → published)", permissions=["publish"])
+    def publish(self, request, queryset):
+        def publish(edition):
+            snapshot = services.publish_edition(edition=edition, user=request.user)
+            return f"published; snapshot {snapshot.slug}, SHA-256 {snapshot.checksum}."
+
+        self._run(request, queryset, publish)
+
+    @admin.action(description="Freeze a snapshot of the published data now", permissions=["snapshot"])
+    def freeze_snapshot(self, request, queryset):
+        def freeze(edition):
+            snapshot = snapshots.create_snapshot(edition=edition, title=f"{edition.title} (snapshot)",
+                                                 user=request.user)
+            return f"snapshot {snapshot.slug}, SHA-256 {snapshot.checksum}."
+
+        self._run(request, queryset, freeze)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def has_snapshot_permission(self, request):
+        return request.user.has_perm("reviews.add_snapshot")
+
+
+@admin.register(ReviewEntry)
+class ReviewEntryAdmin(CuratedAdmin):
+    list_display = ("mechanism", "edition", "section", "kind", "governance", "region", "status", "responsible",
+                    "last_verified")
+    list_filter = ("edition", "status", "kind", "governance", "region")
+    search_fields = ("mechanism__name", "mechanism__acronym", "section")
+    autocomplete_fields = ("mechanism",)
+    list_select_related = ("mechanism", "edition", "region", "responsible")
+    actions = ["mark_ready", "approve"]
+    fieldsets = [
+        (None, {"fields": ["edition", "mechanism", "section", "kind", "governance", "region"]}),
+        ("Narrative", {"fields": ["background", "agenda", "linkages", "taxonomic_placement"]}),
+        ("Workflow (private)", {"fields": ["status", "responsible", "reviewer_comment", "last_verified",
+                                           "curator_note", "version"]}),
+    ]
+
+    @admin.action(description="Mark ready for review")
+    def mark_ready(self, request, queryset):
+        self._set_status(request, queryset, ReviewEntry.Status.READY)
+
+    @admin.action(description="Approve", permissions=["publish"])
+    def approve(self, request, queryset):
+        self._set_status(request, queryset, ReviewEntry.Status.APPROVED)
+
+    def _set_status(self, request, queryset, status):
+        count = 0
+        for entry in queryset:  # one save each, so that each entry's history records the change
+            if entry.status != status:
+                entry.status = status
+                entry._history_user = request.user
+                entry.save()
+                count += 1
+        self.message_user(request, f"{count} entries marked {ReviewEntry.Status(status).label.lower()}.")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    """Snapshots are immutable: they can be looked at and downloaded, never changed or deleted."""
+
+    list_display = ("slug", "title", "edition", "created_at", "as_of", "checksum", "size")
+    list_filter = ("edition",)
+    search_fields = ("slug", "title", "checksum")
+    fields = ("slug", "title", "edition", "created_at", "created_by", "as_of", "checksum", "size", "counts",
+              "downloads")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("edition", "created_by").defer("content")
+
+    @admin.display(description="downloads")
+    def downloads(self, snapshot):
+        links = ((reverse("api:snapshot-download", kwargs={"slug": snapshot.slug, "format_name": name}), name)
+                 for name in ("json", "yaml", "datapackage", "report"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
