@@ -4,7 +4,10 @@ curated dataset of fixtures/ loaded once per session through the real importer."
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connections
 from django.test import Client
+from rest_framework.throttling import AnonRateThrottle
 
 from apps.dataset.importer import import_dataset, read_folder
 from apps.dataset.snapshots import create_snapshot
@@ -16,9 +19,6 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings):
     """A second alias, ``replica``: a test mirror of ``default``, for the database router's tests."""
-    from django.conf import settings
-    from django.db import connections
-
     if "replica" not in settings.DATABASES:
         default = connections["default"].settings_dict
         settings.DATABASES["replica"] = {**default, "TEST": {**default["TEST"], "MIRROR": "default"}}
@@ -40,8 +40,6 @@ def load_site_data():
 @pytest.fixture(autouse=True)
 def unthrottled(monkeypatch):
     """Tests make many requests from one address; the throttling tests set their own rate."""
-    from rest_framework.throttling import AnonRateThrottle
-
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
 
 

@@ -2,9 +2,14 @@
 
 import itertools
 
+from django.db import connection
+
+from apps.curation.models import Citation, Source
 from apps.mechanisms.models import Mechanism, Participation, Region
 from apps.meetings.models import Meeting
-from apps.states.models import State
+from apps.reviews.models import ReviewEdition
+from apps.reviews.services import save_edition
+from apps.states.models import Organization, State, StateName
 
 _counter = itertools.count(1)
 
@@ -45,10 +50,6 @@ def empty_dataset():
     Snapshots refuse deletion through the ORM; a test that needs a new database's emptiness removes
     them with SQL, inside its own transaction.
     """
-    from django.db import connection
-
-    from apps.reviews.models import Citation, ReviewEdition
-    from apps.states.models import Organization, StateName
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reviews_snapshot")
@@ -62,3 +63,9 @@ def empty_dataset():
     Region.objects.all().delete()
     Mechanism.themes.field.related_model.objects.all().delete()
     ReviewEdition.objects.all().delete()
+    Source.objects.all().delete()
+
+
+def edition(**fields):
+    """A review edition, saved with its entry in the source register as every edition is."""
+    return save_edition(ReviewEdition(**fields))

@@ -3,7 +3,6 @@
 import pytest
 
 from apps.mechanisms.models import Mechanism
-from apps.reviews.models import ReviewEdition
 from apps.states.models import State
 
 from . import factories
@@ -80,7 +79,7 @@ def test_a_state_shows_its_current_name_and_keeps_the_former_one(api):
 
 
 def test_only_published_editions_are_public(api):
-    ReviewEdition.objects.create(slug="draft-2026", year=2026, title="2026 annual review", status="draft")
+    factories.edition(slug="draft-2026", year=2026, title="2026 annual review", status="draft")
     editions = {e["slug"] for e in results(api.get("/api/v1/editions/"))}
     assert "harns-2013" in editions and "draft-2026" not in editions
     assert api.get("/api/v1/editions/draft-2026/").status_code == 404

@@ -9,6 +9,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -17,9 +21,6 @@ from config.wsgi import application
 
 def _openapi_document():
     """The schema /api/v1/schema/ serves, generated without a request (collection has no database)."""
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.renderers import OpenApiJsonRenderer
-
     return json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
 
 
@@ -27,9 +28,6 @@ def _openapi_document():
 def connection_kept_across_requests():
     """The fuzzer calls the WSGI app directly; like Django's test client, keep the test's database
     connection (and its transaction) open across requests instead of closing it after each."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     yield

@@ -9,9 +9,12 @@ import urllib.error
 import urllib.request
 
 import pytest
+import yaml
+from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.mechanisms.models import Mechanism
+from tests.conftest import load_site_data
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +142,6 @@ def test_head_and_options_are_answered(api):
 
 def test_past_the_rate_an_anonymous_client_gets_429_with_retry_after(api, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "5/minute"})
-    from django.core.cache import cache
 
     cache.clear()
     statuses = [api.get("/api/v1/regions/").status_code for _ in range(6)]
@@ -164,9 +166,6 @@ def fetch(url, forwarded_for):
 
 def test_a_throttled_client_does_not_slow_the_others(live_server, monkeypatch, settings):
     """Bounded load on loopback: one client floods, another keeps its pace and is never refused."""
-    from django.core.cache import cache
-
-    from tests.conftest import load_site_data
 
     if not Mechanism.objects.exists():  # live_server's database starts empty
         load_site_data()
@@ -244,16 +243,12 @@ def test_the_api_docs_run_without_inline_script(client):
 # ----- regressions found by the schema fuzzing (tests/test_api_fuzz.py) -------------------------
 
 def test_the_schema_says_pages_start_at_one(api):
-    import yaml
-
     schema = yaml.safe_load(api.get("/api/v1/schema/").content)
     parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/mechanisms/"]["get"]["parameters"]}
     assert parameters["page"]["minimum"] == 1 and parameters["page_size"]["minimum"] == 1
 
 
 def test_the_schema_says_which_references_may_be_null(api):
-    import yaml
-
     components = yaml.safe_load(api.get("/api/v1/schema/").content)["components"]["schemas"]
     for component, field in (("Organization", "state"), ("Organization", "parent"), ("State", "sovereign"),
                              ("Participation", "state"), ("Participation", "organization")):
@@ -261,8 +256,6 @@ def test_the_schema_says_which_references_may_be_null(api):
 
 
 def test_every_operation_documents_its_error_responses(api):
-    import yaml
-
     for path, operations in yaml.safe_load(api.get("/api/v1/schema/").content)["paths"].items():
         assert {"400", "404", "429"} <= set(operations["get"]["responses"]), path
 

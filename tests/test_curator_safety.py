@@ -5,12 +5,15 @@ import io
 import zipfile
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
 from apps.curation.models import ChangeSet, ConcurrentEditError
+from apps.curation.roles import sync_roles
 from apps.dataset import quality
 from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism, Participation
@@ -225,8 +228,6 @@ def test_the_admin_data_quality_page_links_each_problem_to_its_record(curator_a)
 # ----- bulk import ------------------------------------------------------------------------------
 
 def upload(name, data):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, data.encode() if isinstance(data, str) else data)
 
 
@@ -293,8 +294,5 @@ def test_the_production_settings_pass_the_deployment_check():
 
 
 def test_every_permission_a_role_names_exists():
-    from django.apps import apps
-
-    from apps.curation.roles import sync_roles
 
     sync_roles(apps, strict=True)

@@ -13,9 +13,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 
+from apps.curation.models import Citation
 from apps.mechanisms.models import Mechanism, MechanismName, Participation
 from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy, ReviewEntry
+from apps.reviews.models import Discrepancy, ReviewEntry
 from apps.states.models import Organization, State, StateName
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def mechanism(slug):
 def citations_of(instance):
     return Citation.objects.filter(
         content_type=ContentType.objects.get_for_model(type(instance)), object_id=instance.pk
-    ).select_related("edition")
+    ).select_related("source")
 
 
 def test_the_site_holds_the_25_reviewed_mechanisms_and_the_cbcp_as_a_record_of_its_own():
@@ -510,7 +511,7 @@ def test_every_record_cites_the_review(model):
 
 
 def test_every_citation_points_at_a_place_in_the_review():
-    locators = set(Citation.objects.values_list("edition__slug", "locator").distinct())
+    locators = set(Citation.objects.values_list("source__slug", "locator").distinct())
     assert {edition for edition, _ in locators} == {EDITION}
     assert sorted(locator for _, locator in locators if not LOCATOR.match(locator)) == []
 
@@ -595,7 +596,7 @@ def test_the_names_the_review_uses_belong_to_the_right_state_and_are_cited(name)
     alpha3, kind, valid_until = REVIEW_NAMES[name]
     record = StateName.objects.select_related("state").get(name=name)
     assert (record.state.alpha3, record.kind, record.valid_until) == (alpha3, kind, valid_until)
-    assert {c.edition.slug for c in citations_of(record)} == {EDITION}
+    assert {c.source.slug for c in citations_of(record)} == {EDITION}
 
 
 def test_current_short_names_are_shown():

@@ -3,12 +3,11 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.curation.models import ChangeSet
+from apps.curation.models import ChangeSet, Citation
 from apps.dataset.exporter import export_files
 from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Meeting
-from apps.reviews.models import Citation
 
 from . import factories
 from .conftest import FIXTURES
@@ -128,7 +127,7 @@ def test_a_row_removed_from_a_file_is_deleted():
         ({"region: africa": "region: atlantis"}, "unknown region 'atlantis'"),
         ({"themes: [labour-migration]": "themes: [astrology]"}, "unknown theme 'astrology'"),
         ({"sources: [harns-2013 Annex B]\nparticipations": "sources: [harns-2099 Annex B]\nparticipations"},
-         "citation of unknown edition 'harns-2099'"),
+         "citation of unknown source 'harns-2099'"),
         ({"host: THA": "host: XXX"}, "unknown host state 'XXX'"),
         ({"kind: workshop": "kind: party"}, "unknown kind 'party'"),
         ({"status_note: ''": "status_nite: ''"}, "unknown key 'status_nite'"),

@@ -8,6 +8,8 @@ from apps.dataset.snapshots import create_snapshot
 from apps.mechanisms.models import Mechanism
 from apps.reviews.models import ReviewEdition, ReviewEntry
 
+from . import factories
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,7 +34,7 @@ def test_a_later_edition_shows_the_changes_since_the_previous_review(client):
     apc = Mechanism.objects.get(slug="apc")
     apc.status = "dissolved"
     apc.save()
-    edition = ReviewEdition.objects.create(slug="annual-2026", year=2026, title="2026 annual review",
+    edition = factories.edition(slug="annual-2026", year=2026, title="2026 annual review",
                                            authors=["The editors"])
     ReviewEntry.objects.create(edition=edition, mechanism=apc, kind="rcp", governance="stand-alone",
                                region=apc.region, status="approved", reviewer_comment="PRIVATE-COMMENT")
@@ -45,7 +47,7 @@ def test_a_later_edition_shows_the_changes_since_the_previous_review(client):
 
 
 def test_unpublished_and_unknown_editions_have_no_page(client):
-    ReviewEdition.objects.create(slug="draft-2027", year=2027, title="DRAFT-TITLE")
+    factories.edition(slug="draft-2027", year=2027, title="DRAFT-TITLE")
     assert client.get("/editions/2027/").status_code == 404
     assert client.get("/editions/1999/").status_code == 404
     assert "DRAFT-TITLE" not in page(client, "/editions/")

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from apps.dataset import publishing as services
 from apps.mechanisms.models import Mechanism
-from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
+from apps.reviews.models import ReviewEntry, Snapshot
 
 from . import factories
 
@@ -31,7 +31,7 @@ def plain_curator(django_user_model):
 
 @pytest.fixture
 def edition():
-    edition = ReviewEdition.objects.create(slug="annual-2026", year=2026, title="2026 annual review")
+    edition = factories.edition(slug="annual-2026", year=2026, title="2026 annual review")
     for slug in ("midwa", "bali-process"):
         mechanism = Mechanism.objects.get(slug=slug)
         ReviewEntry.objects.create(edition=edition, mechanism=mechanism, kind=mechanism.kind,

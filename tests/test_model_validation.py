@@ -1,5 +1,6 @@
 """The rules every entry point shares, because they live in the models."""
 
+import pycountry
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -66,8 +67,6 @@ def test_slugs_are_unique_whatever_their_case():
 
 
 def test_every_iso_3166_entry_and_kosovo_are_states():
-    import pycountry
-
     assert State.objects.count() == len(pycountry.countries) + 1
     kosovo = State.objects.get(alpha3="XKX")
     assert (kosovo.kind, kosovo.alpha2, kosovo.numeric) == ("special-status", "XK", "")

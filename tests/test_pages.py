@@ -12,11 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet
+from apps.curation.models import ChangeSet, Citation
 from apps.mechanisms import charts
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
+from apps.reviews.models import Discrepancy, ReviewEdition, ReviewEntry
 from apps.site.views import mechanisms as views
 from apps.states.models import Organization, State
 
@@ -372,17 +372,17 @@ def test_no_page_shows_curator_notes_drafts_users_or_change_reasons(visitor, dja
         bali.status_note = bali.status_note + " "
         bali.save()
     ReviewEntry.objects.update(reviewer_comment=f"{SECRET}-comment", responsible=editor)
-    draft = ReviewEdition.objects.create(slug="draft-2030", year=2030, title=f"{SECRET} draft title",
+    draft = factories.edition(slug="draft-2030", year=2030, title=f"{SECRET} draft title",
                                          authors=[f"{SECRET} Author"], status="draft")
     ReviewEntry.objects.create(edition=draft, mechanism=bali, section="9.9", kind="irf", governance="pillar",
                                region=bali.region, background=f"{SECRET} draft background")
-    Citation.objects.create(edition=draft, locator=f"{SECRET} locator",
+    Citation.objects.create(source=draft.source, locator=f"{SECRET} locator",
                             content_type=ContentType.objects.get_for_model(Mechanism), object_id=bali.pk)
     Discrepancy.objects.create(mechanism=bali, subject=f"{SECRET} subject", recorded="a", conflicting="b",
                                recorded_edition=draft, recorded_locator="x", conflicting_edition=draft,
                                conflicting_locator="y")
     indonesia = Participation.objects.get(mechanism=bali, state__alpha3="IDN", role="member")
-    Citation.objects.create(edition=draft, locator=f"{SECRET} participation locator",
+    Citation.objects.create(source=draft.source, locator=f"{SECRET} participation locator",
                             content_type=ContentType.objects.get_for_model(Participation), object_id=indonesia.pk)
 
     for url in [*PAGES, "/mechanisms/?q=bali", "/meetings/?mechanism=bali-process", "/states/IDN/", "/nowhere/"]:
@@ -446,7 +446,7 @@ def grow(count):
         mechanism.other_names.create(name=f"Grown Process {mechanism.pk}", kind="short")
         for alpha3 in ("SEN", "FRA", "IDN"):
             participation = factories.participation(mechanism, alpha3, "member")
-            Citation.objects.create(edition=edition, locator="Annex B", object_id=participation.pk,
+            Citation.objects.create(source=edition.source, locator="Annex B", object_id=participation.pk,
                                     content_type=ContentType.objects.get_for_model(Participation))
         mechanism.participations.create(organization=iom, role="secretariat", as_written="IOM")
         for _ in range(2):
@@ -454,7 +454,7 @@ def grow(count):
                                         host=State.objects.get(alpha3="SEN"))
             mechanism.documents.create(slug=f"doc-{meeting.slug}", title="Declaration", kind="declaration",
                                        meeting=meeting)
-        Citation.objects.create(edition=edition, locator="Annex D", covers="kind", content_type=mechanism_type,
+        Citation.objects.create(source=edition.source, locator="Annex D", covers="kind", content_type=mechanism_type,
                                 object_id=mechanism.pk)
         ReviewEntry.objects.create(edition=edition, mechanism=mechanism, section="3.1.9", kind="rcp",
                                    governance="stand-alone", region=mechanism.region)

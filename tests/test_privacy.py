@@ -14,14 +14,18 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from rest_framework import serializers
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet
+from apps.curation.models import ChangeSet, Citation
 from apps.dataset.snapshots import create_snapshot
+from apps.mechanisms.api.serializers import MechanismSerializer
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
+from apps.reviews.models import Discrepancy, ReviewEdition, ReviewEntry
 from apps.states.models import Organization, OrganizationName, State, StateName
+
+from . import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +49,7 @@ def canaries(django_user_model):
                 record.curator_note = f"{CANARY} note {number}"
                 record._history_user = editor
                 record.save()
-        draft = ReviewEdition.objects.create(slug=f"{CANARY}-draft", year=2026, title=f"{CANARY} draft edition",
+        draft = factories.edition(slug=f"{CANARY}-draft", year=2026, title=f"{CANARY} draft edition",
                                              authors=[f"{CANARY} author"])
         for mechanism in Mechanism.objects.all()[:5]:
             ReviewEntry.objects.create(
@@ -53,7 +57,7 @@ def canaries(django_user_model):
                 region=mechanism.region, background=f"{CANARY} draft background", agenda=f"{CANARY} agenda",
                 linkages=f"{CANARY} linkages", taxonomic_placement=f"{CANARY} placement", section="9.9",
                 responsible=editor, reviewer_comment=f"{CANARY} reviewer comment")
-            mechanism.sources.create(edition=draft, locator=f"{CANARY} locator")
+            mechanism.sources.create(source=draft.source, locator=f"{CANARY} locator")
             Discrepancy.objects.create(mechanism=mechanism, subject=f"{CANARY} subject", recorded="a",
                                        recorded_edition=draft, recorded_locator="section 1",
                                        conflicting="b", conflicting_edition=draft, conflicting_locator="x")
@@ -139,9 +143,6 @@ def test_no_private_value_appears_anywhere_public(canaries):
 
 def test_the_walk_catches_a_private_field_that_a_change_would_expose(canaries, monkeypatch):
     """A future serializer that lets curator_note through must make the test above fail."""
-    from rest_framework import serializers
-
-    from apps.mechanisms.api.serializers import MechanismSerializer
 
     monkeypatch.setitem(MechanismSerializer._declared_fields, "curator_note", serializers.CharField())
     monkeypatch.setattr(MechanismSerializer.Meta, "fields", [*MechanismSerializer.Meta.fields, "curator_note"])

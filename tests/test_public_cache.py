@@ -4,18 +4,22 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework import renderers, serializers
+from rest_framework.throttling import AnonRateThrottle
 
 from apps.curation import data_version
+from apps.curation.models import Citation
 from apps.dataset import publishing as services
 from apps.dataset.importer import import_dataset, read_folder
 from apps.dataset.snapshots import create_snapshot
 from apps.dataset.synthetic import generate
 from apps.mechanisms.models import Mechanism, Participation, Theme
-from apps.reviews.models import Citation, ReviewEdition, ReviewEntry
+from apps.reviews.models import ReviewEntry
 
+from . import factories
 from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +167,7 @@ def test_saving_deleting_and_relinking_records(api):
     citation = Citation.objects.filter(object_id=bali.pk, content_type__model="mechanism").first()
     changes_answer(api, BALI, citation.delete, lambda body: len(body["sources"]) == len(
         Citation.objects.filter(object_id=bali.pk, content_type__model="mechanism",
-                                edition__status="published")))
+                                source__is_public=True)))
 
 
 def test_bulk_writes_through_querysets(api):
@@ -186,7 +190,7 @@ def test_publishing_an_edition_and_its_snapshot(api, django_user_model):
     editor.user_permissions.add(Permission.objects.get(codename="publish_reviewedition"),
                                 Permission.objects.get(codename="add_snapshot"))
     editor = django_user_model.objects.get(pk=editor.pk)
-    edition = ReviewEdition.objects.create(slug="cache-2026", year=2026, title="2026 review")
+    edition = factories.edition(slug="cache-2026", year=2026, title="2026 review")
     bali = Mechanism.objects.get(slug="bali-process")
     ReviewEntry.objects.create(edition=edition, mechanism=bali, kind=bali.kind, governance=bali.governance,
                                region=bali.region, status=ReviewEntry.Status.APPROVED)
@@ -225,9 +229,6 @@ def test_every_public_model_moves_the_version_on_save():
 
 
 def test_answers_from_the_cache_and_304s_count_against_the_api_rate(api, monkeypatch):
-    from django.core.cache import cache
-    from rest_framework.throttling import AnonRateThrottle
-
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     cache.clear()
     first = api.get("/api/v1/regions/")

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from frictionless import validate
 
 from apps.dataset import exports, snapshots
 from apps.dataset.diff import describe, diff_datasets
@@ -72,13 +73,13 @@ def test_a_fixed_dataset_has_the_same_checksum_on_every_database(harns):
 
 
 def test_curator_notes_and_unpublished_editions_stay_out(harns):
-    draft = ReviewEdition.objects.create(slug="draft-2026", year=2026, title="Draft")
+    draft = factories.edition(slug="draft-2026", year=2026, title="Draft")
     mechanism = Mechanism.objects.get(slug="midwa")
     mechanism.curator_note = "PRIVATE-NOTE"
     mechanism.save()
     mechanism.review_entries.create(edition=draft, kind="rcp", governance="pillar", region=mechanism.region,
                                     background="DRAFT-TEXT")
-    mechanism.sources.create(edition=draft, locator="section 9")
+    mechanism.sources.create(source=draft.source, locator="section 9")
     data = snapshots.content_bytes(snapshots.create_snapshot(edition=harns, title="t"))
     assert b"PRIVATE-NOTE" not in data and b"DRAFT-TEXT" not in data and b"draft-2026" not in data
 
@@ -182,8 +183,6 @@ def test_the_json_export_is_the_checksummed_canonical_json(snapshot):
 
 
 def test_the_data_package_passes_frictionless_validation(snapshot, tmp_path):
-    from frictionless import validate
-
     files = unzip(exports.as_datapackage(snapshot).data)
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
@@ -218,7 +217,7 @@ def test_the_diff_shows_exactly_what_a_curator_changed(snapshot, harns):
     khartoum = Mechanism.objects.create(
         slug="khartoum-process", name="EU-Horn of Africa Migration Route Initiative", acronym="Khartoum Process",
         region=Region.objects.get(slug="africa-europe"), kind="rcp", governance="stand-alone", founded="2014")
-    khartoum.sources.create(edition=harns, locator="section 3.2")
+    khartoum.sources.create(source=harns.source, locator="section 3.2")
     apc = Mechanism.objects.get(slug="apc")
     apc.status = "dissolved"
     apc.save()
@@ -271,7 +270,7 @@ def test_the_api_lists_public_snapshots_with_their_downloads(api, snapshot):
 
 
 def test_snapshots_of_unpublished_editions_are_not_public(api):
-    draft = ReviewEdition.objects.create(slug="draft-2026", year=2026, title="Draft")
+    draft = factories.edition(slug="draft-2026", year=2026, title="Draft")
     hidden = snapshots.create_snapshot(edition=draft, title="Draft snapshot")
     assert hidden.slug not in {s["slug"] for s in api.get("/api/v1/snapshots/").json()["results"]}
     assert api.get(f"/api/v1/snapshots/{hidden.slug}/").status_code == 404

@@ -1,5 +1,7 @@
 """The base of every curator admin page: edit history with diffs and revert, a change reason, citations."""
 
+from collections import defaultdict
+
 from django import forms
 from django.apps import apps as django_apps
 from django.contrib import admin, messages
@@ -10,10 +12,8 @@ from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.reviews.models import Citation
-
 from .history import current_change_set
-from .models import ChangeSet, ConcurrentEditError
+from .models import ChangeSet, Citation, ConcurrentEditError, Source
 
 
 def changes_since(instance, version):
@@ -133,10 +133,20 @@ class CitationInline(GenericTabularInline):
     model = Citation
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ("edition", "locator", "covers", "position")
+    fields = ("source", "locator", "covers", "position")
+    autocomplete_fields = ("source",)
     extra = 0
     verbose_name = "source"
-    verbose_name_plural = "sources (where the review says it)"
+    verbose_name_plural = "sources (where a source says it)"
+
+
+_added_inlines = defaultdict(list)
+
+
+def add_inline(model, inline):
+    """Show ``inline`` on ``model``'s admin page: how an app adds its rows to a record of an app below it
+    (the meetings app, a mechanism's meetings). They come before the citations, which stay last."""
+    _added_inlines[model].append(inline)
 
 
 class CuratedAdmin(SimpleHistoryAdmin):
@@ -147,6 +157,11 @@ class CuratedAdmin(SimpleHistoryAdmin):
     history_list_display = ["history_change_reason"]
     readonly_fields = ("version",)
     save_on_top = True
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        at = next((i for i, inline in enumerate(inlines) if issubclass(inline, CitationInline)), len(inlines))
+        return [*inlines[:at], *_added_inlines[self.model], *inlines[at:]]
 
     def get_fieldsets(self, request, obj=None):
         # The reason goes last, next to the save buttons.
@@ -242,3 +257,13 @@ class ChangeSetAdmin(ReadOnlyAdmin):
 admin.site.index_template = "admin/curation/index.html"
 admin.site.site_header = "Regional consultation mechanisms: curation"
 admin.site.site_title = "Curation"
+
+
+@admin.register(Source)
+class SourceAdmin(CuratedAdmin):
+    """The source register: what citations point to. A review edition's source follows its edition."""
+
+    list_display = ("slug", "title", "kind", "date", "is_public")
+    list_filter = ("kind", "is_public")
+    search_fields = ("slug", "title")
+    readonly_fields = ("version", "is_public")

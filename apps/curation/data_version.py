@@ -19,7 +19,8 @@ second one.
 import datetime
 from dataclasses import dataclass
 
-from django.db import connections, router, transaction
+from django.apps import apps
+from django.db import connections, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -38,15 +39,23 @@ class Version:
         return f"{self.number}-{self.changed_at.timestamp():.6f}"
 
 
-def _model():
-    from .models import DataVersion
+class DataVersion(models.Model):
+    """The version of the whole public dataset: one row, bumped by every write to curated data.
 
-    return DataVersion
+    Public responses are validated (ETag, Last-Modified) and cached server-side by this version, so a
+    write anywhere invalidates every public answer at once (apps/curation/data_version.py bumps it).
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"data version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 def current():
     """The version of the data this request reads (from the database public reads are routed to)."""
-    model = _model()
+    model = DataVersion
     row = model.objects.filter(pk=1).values_list("number", "changed_at").first()
     # Whatever this connection writes next is a new state for whoever reads it: bump again.
     setattr(connections[router.db_for_write(model)], _MARK, None)
@@ -57,7 +66,7 @@ def current():
 
 def bump(using=None):
     """Move the data version on, inside the current transaction of ``using`` (once per transaction)."""
-    model = _model()
+    model = DataVersion
     using = using or router.db_for_write(model)
     connection = connections[using]
     if connection.in_atomic_block and getattr(connection, _MARK, None) is connection.run_on_commit:
@@ -86,13 +95,11 @@ def _on_m2m_change(sender, action, using=None, **kwargs):
 
 
 def public_models():
-    """Every model whose rows are part of the public dataset (or decide what of it is public)."""
-    from django.apps import apps
+    """Every model whose rows are part of the public dataset (or decide what of it is public).
 
-    from .models import CuratedModel
-
-    extra = {apps.get_model("reviews", "Citation"), apps.get_model("reviews", "Snapshot")}
-    return [model for model in apps.get_models() if issubclass(model, CuratedModel) or model in extra]
+    Each says so with ``bumps_data_version = True``: every curated model does.
+    """
+    return [model for model in apps.get_models() if getattr(model, "bumps_data_version", False)]
 
 
 def connect_signals():

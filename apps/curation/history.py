@@ -26,6 +26,21 @@ def recording(*, kind, user=None, reason=""):
         _current.reset(token)
 
 
+@contextmanager
+def acting_as(user, *, kind=ChangeSet.Kind.EDIT, reason=""):
+    """Attribute every change made inside the block to ``user``.
+
+    Inside a change set of that user already being recorded (an admin request, a command), the changes
+    join it; otherwise they are recorded as a change set of their own.
+    """
+    current = _current.get()
+    if current is not None and current.user_id == getattr(user, "pk", None):
+        yield current
+        return
+    with recording(kind=kind, user=user, reason=reason) as change_set:
+        yield change_set
+
+
 def current_change_set():
     return _current.get()
 

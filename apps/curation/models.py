@@ -1,10 +1,15 @@
 """The base of every curated record, and the change sets that group their history."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .partial_dates import PartialDateField, validate_range
+from .data_version import bump as bump_data_version
+from .partial_dates import PartialDateField, parse_or_none_lenient, validate_range
+from .validators import slug_validator, unique_slug_constraint
 
 
 class ChangeSet(models.Model):
@@ -64,26 +69,20 @@ class CuratedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         rows = super().update(**kwargs)
         if rows:
-            _bump_data_version(self.db)
+            bump_data_version(self.db)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            _bump_data_version(self.db)
+            bump_data_version(self.db)
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         if rows:
-            _bump_data_version(self.db)
+            bump_data_version(self.db)
         return rows
-
-
-def _bump_data_version(using):
-    from .data_version import bump
-
-    bump(using)
 
 
 class CuratedModel(models.Model):
@@ -111,6 +110,7 @@ class CuratedModel(models.Model):
     date_ranges: tuple[tuple[str, str], ...] = ()
 
     objects = CuratedQuerySet.as_manager()
+    bumps_data_version = True  # every curated record is public data, or decides what of it is public
 
     class Meta:
         abstract = True
@@ -184,15 +184,103 @@ class NamePeriod(CuratedModel):
         return self.name
 
 
-class DataVersion(models.Model):
-    """The version of the whole public dataset: one row, bumped by every write to curated data.
+class Source(CuratedModel):
+    """Something a fact can be cited to: a review edition, a document, a web page, a letter, a dataset.
 
-    Public responses are validated (ETag, Last-Modified) and cached server-side by this version, so a
-    write anywhere invalidates every public answer at once (apps/curation/data_version.py bumps it).
+    ``is_public`` says whether the public may see citations of it; the workflow that makes a source
+    public sets it (a review edition's source becomes public when the edition is published).
     """
 
-    number = models.PositiveBigIntegerField(default=1)
-    changed_at = models.DateTimeField()
+    class Kind(models.TextChoices):
+        REVIEW_EDITION = "review-edition", "Review edition"
+        DOCUMENT = "document", "Document"
+        WEB_PAGE = "web-page", "Web page"
+        CORRESPONDENCE = "correspondence", "Correspondence"
+        DATASET = "dataset", "Dataset"
+
+    slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator],
+                            help_text="How the dataset files cite it, e.g. 'harns-2013'.")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=400)
+    authors = models.JSONField(default=list, blank=True, help_text="Author names, in the order printed.")
+    date = PartialDateField(help_text="When it was issued, as precisely as known ('2013', '2013-04').")
+    url = models.URLField(blank=True)
+    is_public = models.BooleanField(
+        default=False, editable=False,
+        help_text="Citations of it are shown to the public. Set by the workflow that publishes the source.",
+    )
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [unique_slug_constraint("source_slug_ci_unique", "source")]
 
     def __str__(self):
-        return f"data version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def year(self):
+        date = parse_or_none_lenient(self.date)
+        return date.year if date else None
+
+    @property
+    def label(self):
+        """The source as it is cited in running text: its first author's surname and its year ('Harns 2013')."""
+        if self.authors and self.year:
+            return f"{self.authors[0].split()[-1]} {self.year}"
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+class Citation(models.Model):
+    """Where in a source a record, or some of its fields, is stated."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(max_length=100, help_text="E.g. 'Annex B' or 'section 3.1.2'.")
+    covers = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated names of the fields this citation supports; empty for the whole record.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+
+    history = curated_history()
+    bumps_data_version = True  # what is cited, and where, is public data
+
+    class Meta:
+        ordering = ["content_type_id", "object_id", "position", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        text = f"{self.source.slug} {self.locator}"
+        return f"{text} (for {self.covers})" if self.covers else text
+
+    @property
+    def covered_fields(self):
+        return [name for name in (part.strip() for part in self.covers.split(",")) if name]
+
+    def clean(self):
+        super().clean()
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is not None:
+            known = {field.name for field in model._meta.get_fields()}
+            unknown = [name for name in self.covered_fields if name not in known]
+            if unknown:
+                raise ValidationError(
+                    {"covers": f"{model._meta.verbose_name} has no field {', '.join(map(repr, unknown))}."}
+                )
+
+
+class CitedModel(models.Model):
+    """A record whose facts are cited: ``sources`` are its citations, in their order."""
+
+    sources = GenericRelation(Citation)
+
+    class Meta:
+        abstract = True

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from apps.curation.admin import CitationInline, CuratedAdmin, ReadOnlyAdmin
 from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
+from apps.reviews.services import sync_edition_source
 
 from . import publishing as services
 from . import snapshots
@@ -34,6 +35,10 @@ class ReviewEditionAdmin(CuratedAdmin):
     readonly_fields = ("status", "published_at", "version")
     inlines = [SnapshotInline, CitationInline]
     actions = ["submit_for_review", "return_to_draft", "publish", "freeze_snapshot"]
+
+    def save_model(self, request, obj, form, change):
+        sync_edition_source(obj)
+        super().save_model(request, obj, form, change)
 
     def _run(self, request, queryset, action):
         for edition in queryset:

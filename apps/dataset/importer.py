@@ -9,7 +9,8 @@ names, review entries and discrepancies that the file no longer lists are delete
 (states, organisations, …) and mechanisms that no file mentions are left alone.
 """
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,12 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet, ConcurrentEditError
+from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source
+from apps.curation.records import CHOICE, INTEGER, NAMES, PLACE, REF, REFS, record
 from apps.curation.roles import CURATOR
-from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
-from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
-from apps.states.models import Organization, OrganizationName, State, StateName
+from apps.reviews.models import ReviewEntry
+from apps.reviews.services import save_edition
 
 from . import yaml_format as fmt
 
@@ -40,7 +40,7 @@ class Change:
     action: str  # 'create' | 'update' | 'delete'
     model: str
     key: str
-    fields: dict = field(default_factory=dict)  # name -> (before, after)
+    fields: dict = dataclasses.field(default_factory=dict)  # name -> (before, after)
 
     def __str__(self):
         text = f"{self.action} {self.model} {self.key}"
@@ -51,7 +51,7 @@ class Change:
 
 @dataclass
 class ImportReport:
-    changes: list = field(default_factory=list)
+    changes: list = dataclasses.field(default_factory=list)
     files: int = 0
     dry_run: bool = False
 
@@ -139,35 +139,40 @@ def _display(value):
 
 
 class _Importer:
+    """Reads records as their declarations (``records.py`` of each app) describe them.
+
+    What is special to a kind of record stays here, by name: an edition's status moves only through the
+    workflow, a participation is known by its participant, role and start, a mechanism's meetings and
+    documents by slugs unique across mechanisms, and a discrepancy's sources are places in editions.
+    """
+
     def __init__(self, user=None):
         self.user = user
         self.errors = []
         self.changes = []
         self.created = set()
-        self.regions, self.themes, self.editions, self.states, self.organizations = {}, {}, {}, {}, {}
-        self.mechanisms = {}
+        self.tables = {}  # record type -> {natural key: instance}
+        self.sources = {}
         self._citations = None
 
     # ----- the whole run ---------------------------------------------------------------------
 
     def run(self, documents):
-        self.regions = {r.slug: r for r in Region.objects.all()}
-        self.themes = {t.slug: t for t in Theme.objects.all()}
-        self.editions = {e.slug: e for e in ReviewEdition.objects.all()}
-        self.states = {s.alpha3: s for s in State.objects.all()}
-        self.organizations = {o.slug: o for o in Organization.objects.all()}
-        self.mechanisms = {m.slug: m for m in Mechanism.objects.all()}
+        for name in ("region", "theme", "edition", "state", "organization", "mechanism"):
+            spec = record(name)
+            self.tables[name] = {getattr(r, spec.key): r for r in spec.model.objects.all()}
+        self.sources = {s.slug: s for s in Source.objects.all()}
 
-        # Editions first: every citation points to one.
-        for name, loader in (
-            (fmt.EDITIONS_FILE, self.load_editions),
-            (fmt.REGIONS_FILE, self.load_regions),
-            (fmt.THEMES_FILE, self.load_themes),
-            (fmt.STATES_FILE, self.load_states),
-            (fmt.ORGANIZATIONS_FILE, self.load_organizations),
+        # Editions first: every citation points to a source, and each edition is one.
+        for file_name, name in (
+            (fmt.EDITIONS_FILE, "edition"),
+            (fmt.REGIONS_FILE, "region"),
+            (fmt.THEMES_FILE, "theme"),
+            (fmt.STATES_FILE, "state"),
+            (fmt.ORGANIZATIONS_FILE, "organization"),
         ):
-            if name in documents:
-                loader(name, self.as_list(name, documents[name]))
+            if file_name in documents:
+                self.load_reference(file_name, name, self.as_list(file_name, documents[file_name]))
         mechanism_files = {n: d for n, d in documents.items() if n.startswith(f"{fmt.MECHANISMS_DIR}/")}
         self.load_mechanisms(mechanism_files)
 
@@ -213,8 +218,49 @@ class _Importer:
             self.error(file, where, f"unknown {label} {key!r}")
         return found
 
-    def save(self, file, where, instance, values, *, model_label, key, exclude_validation=()):
-        """Set ``values`` on ``instance``, validate with the model's rules, save if anything changed."""
+    def values(self, file, where, spec, data, *, only=None, skip=(), tables=None):
+        """The declared fields of ``data`` as model values, or None after reporting every problem.
+
+        ``only`` and ``skip`` choose fields by name; ``tables`` adds records a reference may name
+        (a document's meeting among its mechanism's meetings). Many-to-many fields and places are
+        read by their own steps.
+        """
+        values, ok = {}, True
+        for field in spec.fields:
+            if field.kind in (REFS, PLACE) or field.name in skip or (only is not None and field.name not in only):
+                continue
+            raw = data.get(field.name, field.default)
+            if field.kind == CHOICE:
+                value = self.choice(file, where, spec.model, field.name, raw if raw != "" else data.get(field.name))
+            elif field.kind == REF:
+                table = (tables or {}).get(field.to, self.tables.get(field.to, {}))
+                value = self.lookup(file, where, table, _label(field), raw, required=field.required)
+                if value is None and (_text(raw) or field.required):
+                    ok = False
+                values[field.name] = value  # None: no record named, which an optional reference allows
+                continue
+            elif field.kind == INTEGER:
+                try:
+                    value = int(raw) if raw not in (None, "") else int(field.default)
+                except (TypeError, ValueError):
+                    self.error(file, where, f"{field.name} must be a whole number, got {raw!r}")
+                    value = None
+            elif field.kind == NAMES:
+                value = [_text(item) for item in raw] if isinstance(raw, list | tuple) else None
+                if value is None:
+                    self.error(file, where, f"{field.name} must be a list of names")
+            else:
+                value = _text(raw)
+            if value is None:
+                ok = False
+            values[field.name] = value
+        return values if ok else None
+
+    def save(self, file, where, instance, values, *, model_label, key, exclude_validation=(), write=None):
+        """Set ``values`` on ``instance``, validate with the model's rules, save if anything changed.
+
+        ``write(instance)`` saves it where a plain ``save()`` is not the whole write.
+        """
         creating = instance.pk is None
         diffs = {}
         for name, value in values.items():
@@ -243,7 +289,7 @@ class _Importer:
             return None
         try:
             with transaction.atomic():
-                instance.save()
+                (write or type(instance).save)(instance)
         except IntegrityError as error:
             self.error(file, where, f"conflicts with an existing record ({error})")
             return None
@@ -266,7 +312,7 @@ class _Importer:
     def citations_of(self, instance):
         if self._citations is None:
             self._citations = {}
-            for citation in Citation.objects.select_related("edition").order_by("position", "pk"):
+            for citation in Citation.objects.select_related("source").order_by("position", "pk"):
                 self._citations.setdefault((citation.content_type_id, citation.object_id), []).append(citation)
         content_type = ContentType.objects.get_for_model(instance)
         return self._citations.get((content_type.id, instance.pk), [])
@@ -282,32 +328,32 @@ class _Importer:
         wanted = []
         for item in items:
             try:
-                edition_slug, locator, covers = fmt.parse_citation(item)
+                source_slug, locator, covers = fmt.parse_citation(item)
             except ValueError as error:
                 self.error(file, where, f"bad citation: {error}")
                 continue
-            edition = self.editions.get(edition_slug)
-            if edition is None:
-                self.error(file, where, f"citation of unknown edition {edition_slug!r}")
+            source = self.sources.get(source_slug)
+            if source is None:
+                self.error(file, where, f"citation of unknown source {source_slug!r}")
                 continue
             known = {f.name for f in instance._meta.get_fields()}
             unknown = [name for name in covers if name not in known]
             if unknown:
-                self.error(file, where, f"citation {edition_slug} {locator} covers unknown field "
+                self.error(file, where, f"citation {source_slug} {locator} covers unknown field "
                                         f"{', '.join(map(repr, unknown))}")
                 continue
-            wanted.append((edition, locator, ",".join(covers)))
+            wanted.append((source, locator, ",".join(covers)))
         existing = self.citations_of(instance)
-        if [(c.edition_id, c.locator, c.covers) for c in existing] == [(e.pk, loc, cov) for e, loc, cov in wanted]:
+        if [(c.source_id, c.locator, c.covers) for c in existing] == [(s.pk, loc, cov) for s, loc, cov in wanted]:
             return
         before = [str(c) for c in existing]
         for citation in existing:
             citation.delete()
         content_type = ContentType.objects.get_for_model(instance)
         created = []
-        for position, (edition, locator, covers) in enumerate(wanted):
+        for position, (source, locator, covers) in enumerate(wanted):
             citation = Citation(
-                edition=edition, locator=locator, covers=covers, position=position,
+                source=source, locator=locator, covers=covers, position=position,
                 content_type=content_type, object_id=instance.pk,
             )
             citation.save()
@@ -319,17 +365,16 @@ class _Importer:
 
     # ----- other names (states, organisations, mechanisms) -----------------------------------
 
-    NAME_KEYS = ("name", "kind", "valid_from", "valid_until", "sources")
-
-    def sync_names(self, file, where, model, owner_field, owner, items, *, model_label):
+    def sync_names(self, file, where, children, owner, items):
+        """A record's names over time: known by the name itself, in the file's order."""
         if owner is None or owner.pk is None:
             return
-        items = items or []
-        existing = {n.name: n for n in model.objects.filter(**{owner_field: owner})}
+        spec = record(children.record)
+        existing = {n.name: n for n in getattr(owner, children.relation).all()}
         seen = set()
-        for index, data in enumerate(items):
-            here = f"{where}.names[{index}]"
-            if not self.check_keys(file, here, data, self.NAME_KEYS):
+        for index, data in enumerate(items or []):
+            here = f"{where}.{children.key}[{index}]"
+            if not self.check_keys(file, here, data, spec.keys):
                 continue
             name = _text(data.get("name"))
             if not name:
@@ -339,19 +384,16 @@ class _Importer:
                 self.error(file, here, f"the name {name!r} is listed twice")
                 continue
             seen.add(name)
-            kind = self.choice(file, here, model, "kind", data.get("kind", "alias"))
-            if kind is None:
+            values = self.values(file, here, spec, data)
+            if values is None:
                 continue
             key = f"{_display(owner)} / {name}"
-            instance = existing.get(name) or model(**{owner_field: owner})
-            saved = self.save(file, here, instance, {
-                "name": name, "kind": kind,
-                "valid_from": _text(data.get("valid_from")), "valid_until": _text(data.get("valid_until")),
-            }, model_label=model_label, key=key)
-            self.sync_sources(file, here, saved, data.get("sources"), model_label=model_label, key=key)
+            instance = existing.get(name) or spec.model(**{spec.owner: owner})
+            saved = self.save(file, here, instance, values, model_label=_model_label(spec), key=key)
+            self.sync_sources(file, here, saved, data.get("sources"), model_label=_model_label(spec), key=key)
         for name, instance in existing.items():
             if name not in seen:
-                self.delete(instance, model_label=model_label, key=f"{_display(owner)} / {name}")
+                self.delete(instance, model_label=_model_label(spec), key=f"{_display(owner)} / {name}")
 
     # ----- reference files -------------------------------------------------------------------
 
@@ -374,155 +416,59 @@ class _Importer:
             usable.append(data)
         return usable
 
-    EDITION_KEYS = ("slug", "year", "title", "authors", "publisher", "series", "series_number", "isbn", "issn",
-                    "published", "url", "status", "sources")
+    def load_reference(self, file, name, records):
+        """One file of reference records (editions, regions, themes, states, organisations).
 
-    def load_editions(self, file, records):
-        for data in self.unique_keys(file, records, "slug"):
-            slug = _text(data["slug"])
-            where = f"edition {slug!r}"
-            if not self.check_keys(file, where, data, self.EDITION_KEYS):
+        References to records of the same kind (a state's sovereign, an organisation's parent), names
+        and citations are read in a second pass, once every record of the file exists.
+        """
+        spec, table, label = record(name), self.tables[name], _model_label(record(name))
+        own = [f.name for f in spec.fields if f.kind == REF and f.to == name]
+        write = save_edition if name == "edition" else None
+        loaded = []
+        for data in self.unique_keys(file, records, spec.key):
+            key = _text(data[spec.key])
+            where = f"{label} {key!r}"
+            if not self.check_keys(file, where, data, spec.keys):
                 continue
-            authors = data.get("authors") or []
-            if not isinstance(authors, list):
-                self.error(file, where, "authors must be a list of names")
+            values = self.values(file, where, spec, data, skip=own)
+            if values is None:
                 continue
-            status = self.choice(file, where, ReviewEdition, "status", data.get("status", "published"))
-            if status is None:
+            instance = table.get(key) or spec.model(**{spec.key: key})
+            if name == "edition" and not self.edition_status_kept(file, where, instance, values["status"]):
                 continue
-            instance = self.editions.get(slug) or ReviewEdition(slug=slug)
-            if instance.pk and instance.status != status:
-                self.error(file, where, f"status {instance.status!r} cannot become {status!r} by import: editions "
-                                        "move through the editorial workflow (manage.py edition, or the admin)")
-                continue
-            try:
-                year = int(data.get("year"))
-            except (TypeError, ValueError):
-                self.error(file, where, f"year must be a whole number, got {data.get('year')!r}")
-                continue
-            saved = self.save(file, where, instance, {
-                "slug": slug, "year": year, "title": _text(data.get("title")),
-                "authors": [_text(a) for a in authors], "publisher": _text(data.get("publisher")),
-                "series": _text(data.get("series")), "series_number": _text(data.get("series_number")),
-                "isbn": _text(data.get("isbn")), "issn": _text(data.get("issn")),
-                "published": _text(data.get("published")), "url": _text(data.get("url")), "status": status,
-            }, model_label="edition", key=slug)
+            saved = self.save(file, where, instance, values, model_label=label, key=key, write=write)
             if saved is not None:
-                self.editions[slug] = saved
-        # Sources after all editions exist: an edition may cite another.
-        for data in records:
-            if isinstance(data, dict) and _text(data.get("slug")) in self.editions:
-                slug = _text(data["slug"])
-                self.sync_sources(file, f"edition {slug!r}", self.editions[slug], data.get("sources"),
-                                  model_label="edition", key=slug)
+                table[key] = saved
+                loaded.append((where, key, data, saved))
+                if name == "edition":
+                    self.sources[key] = saved.source
+        for where, key, data, instance in loaded:
+            if own:
+                values = self.values(file, where, spec, data, only=own)
+                if values is not None:
+                    self.save(file, where, instance, values, model_label=label, key=key)
+            for children in spec.children:
+                self.sync_names(file, where, children, instance, data.get(children.key))
+            if spec.cited:
+                self.sync_sources(file, where, instance, data.get("sources"), model_label=label, key=key)
 
-    def load_regions(self, file, records):
-        for data in self.unique_keys(file, records, "slug"):
-            slug = _text(data["slug"])
-            where = f"region {slug!r}"
-            if not self.check_keys(file, where, data, ("slug", "name", "order", "sources")):
-                continue
-            instance = self.regions.get(slug) or Region(slug=slug)
-            saved = self.save(file, where, instance, {
-                "slug": slug, "name": _text(data.get("name")), "order": data.get("order") or 0,
-            }, model_label="region", key=slug)
-            if saved is not None:
-                self.regions[slug] = saved
-            self.sync_sources(file, where, saved, data.get("sources"), model_label="region", key=slug)
-
-    def load_themes(self, file, records):
-        for data in self.unique_keys(file, records, "slug"):
-            slug = _text(data["slug"])
-            where = f"theme {slug!r}"
-            if not self.check_keys(file, where, data, ("slug", "name", "description")):
-                continue
-            instance = self.themes.get(slug) or Theme(slug=slug)
-            saved = self.save(file, where, instance, {
-                "slug": slug, "name": _text(data.get("name")), "description": _text(data.get("description")),
-            }, model_label="theme", key=slug)
-            if saved is not None:
-                self.themes[slug] = saved
-
-    STATE_KEYS = ("alpha3", "alpha2", "numeric", "name", "official_name", "kind", "sovereign", "note", "names",
-                  "sources")
-
-    def load_states(self, file, records):
-        records = self.unique_keys(file, records, "alpha3")
-        for data in records:
-            alpha3 = _text(data["alpha3"])
-            where = f"state {alpha3!r}"
-            if not self.check_keys(file, where, data, self.STATE_KEYS):
-                continue
-            kind = self.choice(file, where, State, "kind", data.get("kind", "sovereign"))
-            if kind is None:
-                continue
-            instance = self.states.get(alpha3) or State(alpha3=alpha3)
-            saved = self.save(file, where, instance, {
-                "alpha3": alpha3, "alpha2": _text(data.get("alpha2")), "numeric": _text(data.get("numeric")),
-                "name": _text(data.get("name")), "official_name": _text(data.get("official_name")),
-                "kind": kind, "note": _text(data.get("note")),
-            }, model_label="state", key=alpha3)
-            if saved is not None:
-                self.states[alpha3] = saved
-        for data in records:
-            alpha3 = _text(data["alpha3"])
-            state = self.states.get(alpha3)
-            if state is None or not isinstance(data, dict):
-                continue
-            where = f"state {alpha3!r}"
-            sovereign = self.lookup(file, where, self.states, "sovereign state", data.get("sovereign"))
-            if _text(data.get("sovereign")) and sovereign is None:
-                continue
-            self.save(file, where, state, {"sovereign": sovereign}, model_label="state", key=alpha3)
-            self.sync_names(file, where, StateName, "state", state, data.get("names"), model_label="state name")
-            self.sync_sources(file, where, state, data.get("sources"), model_label="state", key=alpha3)
-
-    ORGANIZATION_KEYS = ("slug", "acronym", "name", "kind", "state", "parent", "website", "other_names", "sources")
-
-    def load_organizations(self, file, records):
-        records = self.unique_keys(file, records, "slug")
-        for data in records:
-            slug = _text(data["slug"])
-            where = f"organisation {slug!r}"
-            if not self.check_keys(file, where, data, self.ORGANIZATION_KEYS):
-                continue
-            kind = self.choice(file, where, Organization, "kind", data.get("kind"))
-            state = self.lookup(file, where, self.states, "state", data.get("state"))
-            if kind is None or (_text(data.get("state")) and state is None):
-                continue
-            instance = self.organizations.get(slug) or Organization(slug=slug)
-            saved = self.save(file, where, instance, {
-                "slug": slug, "acronym": _text(data.get("acronym")), "name": _text(data.get("name")),
-                "kind": kind, "state": state, "website": _text(data.get("website")),
-            }, model_label="organisation", key=slug)
-            if saved is not None:
-                self.organizations[slug] = saved
-        for data in records:
-            slug = _text(data["slug"])
-            organization = self.organizations.get(slug)
-            if organization is None:
-                continue
-            where = f"organisation {slug!r}"
-            parent = self.lookup(file, where, self.organizations, "parent organisation", data.get("parent"))
-            if _text(data.get("parent")) and parent is None:
-                continue
-            self.save(file, where, organization, {"parent": parent}, model_label="organisation", key=slug)
-            self.sync_names(file, where, OrganizationName, "organization", organization, data.get("other_names"),
-                            model_label="organisation name")
-            self.sync_sources(file, where, organization, data.get("sources"), model_label="organisation", key=slug)
+    def edition_status_kept(self, file, where, edition, status):
+        """An edition's status moves through the editorial workflow only, never by an import."""
+        if edition.pk and edition.status != status:
+            self.error(file, where, f"status {edition.status!r} cannot become {status!r} by import: editions "
+                                    "move through the editorial workflow (manage.py edition, or the admin)")
+            return False
+        return True
 
     # ----- mechanisms ------------------------------------------------------------------------
 
-    MECHANISM_KEYS = ("slug", "acronym", "name", "other_names", "region", "kind", "governance", "status",
-                      "status_note", "founded", "ended", "parent_framework", "predecessor", "website",
-                      "objectives", "secretariat_note", "themes", "sources", "participations", "meetings",
-                      "documents", "review_entries", "discrepancies")
-
     def load_mechanisms(self, files):
+        spec = record("mechanism")
         parsed = {}
         seen_slugs = {}
         for file, data in sorted(files.items()):
-            if not self.check_keys(file, "mechanism", data, self.MECHANISM_KEYS):
+            if not self.check_keys(file, "mechanism", data, spec.keys):
                 continue
             slug = _text(data.get("slug"))
             expected = file.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -537,38 +483,47 @@ class _Importer:
                 continue
             seen_slugs[slug.lower()] = file
             parsed[file] = data
-        self.check_unique_child_slugs(parsed, "meetings", Meeting)
-        self.check_unique_child_slugs(parsed, "documents", Document)
+        self.check_unique_child_slugs(parsed, "meetings")
+        self.check_unique_child_slugs(parsed, "documents")
 
+        own = [f.name for f in spec.fields if f.kind == REF and f.to == "mechanism"]
         saved = {}
         for file, data in parsed.items():
-            mechanism = self.save_mechanism(file, data)
+            slug = _text(data["slug"])
+            where = f"mechanism {slug!r}"
+            values = self.values(file, where, spec, data, skip=own)
+            if values is None:
+                continue
+            instance = self.tables["mechanism"].get(slug) or spec.model(slug=slug)
+            mechanism = self.save(file, where, instance, values, model_label="mechanism", key=slug)
             if mechanism is not None:
-                saved[file] = mechanism
+                self.tables["mechanism"][slug] = saved[file] = mechanism
         for file, mechanism in saved.items():
             data = parsed[file]
             where = f"mechanism {mechanism.slug!r}"
-            predecessor = self.lookup(file, where, self.mechanisms, "predecessor mechanism", data.get("predecessor"))
-            if not (_text(data.get("predecessor")) and predecessor is None):
-                self.save(file, where, mechanism, {"predecessor": predecessor},
-                          model_label="mechanism", key=mechanism.slug)
-                if predecessor is not None:
+            values = self.values(file, where, spec, data, only=own)
+            if values is not None:
+                self.save(file, where, mechanism, values, model_label="mechanism", key=mechanism.slug)
+                if any(values.values()):
                     try:
                         mechanism.clean()
                     except ValidationError as error:
                         for message in error.messages:
                             self.error(file, where, message)
-            self.sync_themes(file, where, mechanism, data.get("themes"))
+            for field in spec.fields:
+                if field.kind == REFS:
+                    self.sync_links(file, where, spec, mechanism, field, data.get(field.name))
             self.sync_sources(file, where, mechanism, data.get("sources"), model_label="mechanism", key=mechanism.slug)
-            self.sync_names(file, where, MechanismName, "mechanism", mechanism, data.get("other_names"),
-                            model_label="mechanism name")
+            children = {c.record: c for c in spec.children}
+            self.sync_names(file, where, children["mechanism_name"], mechanism, data.get("other_names"))
             self.sync_participations(file, mechanism, data.get("participations"))
-            meetings = self.sync_meetings(file, mechanism, data.get("meetings"))
-            self.sync_documents(file, mechanism, data.get("documents"), meetings)
+            meetings = self.sync_slugged(file, mechanism, children["meeting"], data.get("meetings"))
+            self.sync_slugged(file, mechanism, children["document"], data.get("documents"),
+                              tables={"meeting": meetings})
             self.sync_review_entries(file, mechanism, data.get("review_entries"))
             self.sync_discrepancies(file, mechanism, data.get("discrepancies"))
 
-    def check_unique_child_slugs(self, parsed, key, model):
+    def check_unique_child_slugs(self, parsed, key):
         seen = {}
         for file, data in parsed.items():
             for index, item in enumerate(data.get(key) or []):
@@ -579,50 +534,29 @@ class _Importer:
                     self.error(file, f"{key}[{index}] {slug!r}", f"duplicate slug (also in {seen[slug.lower()]})")
                 seen[slug.lower()] = file
 
-    def save_mechanism(self, file, data):
-        slug = _text(data["slug"])
-        where = f"mechanism {slug!r}"
-        region = self.lookup(file, where, self.regions, "region", data.get("region"), required=True)
-        framework = self.lookup(file, where, self.organizations, "parent framework (organisation)",
-                                data.get("parent_framework"))
-        kind = self.choice(file, where, Mechanism, "kind", data.get("kind"))
-        governance = self.choice(file, where, Mechanism, "governance", data.get("governance"))
-        status = self.choice(file, where, Mechanism, "status", data.get("status", "active"))
-        if None in (region, kind, governance, status) or (_text(data.get("parent_framework")) and framework is None):
-            return None
-        instance = self.mechanisms.get(slug) or Mechanism(slug=slug)
-        saved = self.save(file, where, instance, {
-            "slug": slug, "acronym": _text(data.get("acronym")), "name": _text(data.get("name")),
-            "region": region, "kind": kind, "governance": governance, "status": status,
-            "status_note": _text(data.get("status_note")), "founded": _text(data.get("founded")),
-            "ended": _text(data.get("ended")), "parent_framework": framework,
-            "website": _text(data.get("website")), "objectives": _text(data.get("objectives")),
-            "secretariat_note": _text(data.get("secretariat_note")),
-        }, model_label="mechanism", key=slug)
-        if saved is not None:
-            self.mechanisms[slug] = saved
-        return saved
-
-    def sync_themes(self, file, where, mechanism, slugs):
-        slugs = slugs or []
-        if not isinstance(slugs, list):
-            self.error(file, where, "themes must be a list of theme slugs")
+    def sync_links(self, file, where, spec, owner, field, keys):
+        """A many-to-many field, such as a mechanism's themes: the set of records the file lists."""
+        keys = keys or []
+        if not isinstance(keys, list):
+            self.error(file, where, f"{field.name} must be a list of {field.to} keys")
             return
         wanted = []
-        for slug in slugs:
-            theme = self.lookup(file, where, self.themes, "theme", slug)
-            if theme is not None:
-                wanted.append(theme)
-        current = sorted(t.slug for t in mechanism.themes.all())
-        if current != sorted(t.slug for t in wanted):
-            mechanism.themes.set(wanted)
-            if ("mechanism", mechanism.slug) not in self.created:
-                self.changes.append(Change("update", "mechanism", mechanism.slug,
-                                           {"themes": (current, sorted(t.slug for t in wanted))}))
-
-    PARTICIPATION_KEYS = ("state", "organization", "role", "as_written", "start", "end", "note", "sources")
+        for key in keys:
+            other = self.lookup(file, where, self.tables[field.to], _label(field), key)
+            if other is not None:
+                wanted.append(other)
+        other_key = record(field.to).key
+        current = sorted(getattr(o, other_key) for o in getattr(owner, field.name).all())
+        if current != sorted(getattr(o, other_key) for o in wanted):
+            getattr(owner, field.name).set(wanted)
+            label, key = _model_label(spec), getattr(owner, spec.key)
+            if (label, key) not in self.created:
+                self.changes.append(Change("update", label, key,
+                                           {field.name: (current, sorted(getattr(o, other_key) for o in wanted))}))
 
     def sync_participations(self, file, mechanism, items):
+        """Participations are known by participant, role and start; the file lists them all."""
+        spec = record("participation")
         items = items or []
         existing = {}
         for p in mechanism.participations.select_related("state", "organization"):
@@ -631,32 +565,25 @@ class _Importer:
         seen, wanted = set(), []
         for index, data in enumerate(items):
             where = f"participations[{index}]"
-            if not self.check_keys(file, where, data, self.PARTICIPATION_KEYS):
+            if not self.check_keys(file, where, data, spec.keys):
                 continue
             label = _text(data.get("as_written")) or data.get("state") or data.get("organization")
             where = f"participations[{index}] ({label})"
-            has_state, has_org = bool(_text(data.get("state"))), bool(_text(data.get("organization")))
-            if has_state == has_org:
+            if bool(_text(data.get("state"))) == bool(_text(data.get("organization"))):
                 self.error(file, where, "give exactly one of 'state' (alpha-3) or 'organization' (slug)")
                 continue
-            state = self.lookup(file, where, self.states, "state", data.get("state")) if has_state else None
-            organization = (self.lookup(file, where, self.organizations, "organisation", data.get("organization"))
-                            if has_org else None)
-            role = self.choice(file, where, Participation, "role", data.get("role"))
-            if role is None or (state is None and organization is None):
+            values = self.values(file, where, spec, data)
+            if values is None:
                 continue
-            start = _text(data.get("start"))
-            key = (state.alpha3 if state else None, organization.slug if organization else None, role, start)
+            state, organization = values["state"], values["organization"]
+            key = (state.alpha3 if state else None, organization.slug if organization else None, values["role"],
+                   values["start"])
             if key in seen:
                 self.error(file, where, "the same participant is listed twice with the same role and start")
                 continue
             seen.add(key)
-            label = f"{mechanism.slug} / {key[0] or key[1]} / {role}" + (f" from {start}" if start else "")
-            wanted.append((where, key, label, data, {
-                "mechanism": mechanism, "state": state, "organization": organization, "role": role,
-                "as_written": _text(data.get("as_written")), "start": start, "end": _text(data.get("end")),
-                "note": _text(data.get("note")),
-            }))
+            label = f"{mechanism.slug} / {key[0] or key[1]} / {key[2]}" + (f" from {key[3]}" if key[3] else "")
+            wanted.append((where, key, label, data, {"mechanism": mechanism, **values}))
         # Rows the file no longer lists go first, so that the rules comparing a row with its siblings
         # (one standing role at a time) see the mechanism as the file describes it.
         for key, instance in existing.items():
@@ -664,44 +591,43 @@ class _Importer:
                 label = f"{mechanism.slug} / {key[0] or key[1]} / {key[2]}"
                 self.delete(instance, model_label="participation", key=label)
         for where, key, label, data, values in wanted:
-            instance = existing.get(key) or Participation(mechanism=mechanism)
+            instance = existing.get(key) or spec.model(mechanism=mechanism)
             saved = self.save(file, where, instance, values, model_label="participation", key=label)
             self.sync_sources(file, where, saved, data.get("sources"), model_label="participation", key=label)
 
-    MEETING_KEYS = ("slug", "title", "kind", "status", "start", "end", "date_as_written", "city", "host",
-                    "venue_as_written", "theme", "note", "sources")
-
-    def sync_slugged(self, file, mechanism, items, *, model, section, label, keys, values_of):
+    def sync_slugged(self, file, mechanism, children, items, *, tables=None):
         """Bring a mechanism's records that have slugs (meetings, documents) in line with its file.
 
-        ``values_of(where, data)`` reads one record's fields, or reports its errors and returns None.
-        Slugs are unique across mechanisms; records the file no longer lists are deleted.
+        Slugs are unique across mechanisms; records the file no longer lists are deleted. Returns the
+        records kept, by slug.
         """
-        existing = {record.slug: record for record in getattr(mechanism, section).all()}
+        spec = record(children.record)
+        label = _model_label(spec)
+        existing = {r.slug: r for r in getattr(mechanism, children.relation).all()}
         others, kept, listed = None, {}, set()
         for index, data in enumerate(items or []):
-            where = f"{section}[{index}]"
-            if not self.check_keys(file, where, data, keys):
+            where = f"{children.key}[{index}]"
+            if not self.check_keys(file, where, data, spec.keys):
                 continue
             slug = _text(data.get("slug"))
-            where = f"{section}[{index}] ({slug or 'no slug'})"
+            where = f"{children.key}[{index}] ({slug or 'no slug'})"
             if not slug:
                 self.error(file, where, "slug is required")
                 continue
             listed.add(slug)
-            values = values_of(where, data)
+            values = self.values(file, where, spec, data, tables=tables)
             if values is None:
                 continue
             instance = existing.get(slug)
             if instance is None:
                 if others is None:
-                    others = dict(model.objects.exclude(mechanism=mechanism).values_list("slug", "mechanism__slug"))
+                    others = dict(spec.model.objects.exclude(mechanism=mechanism)
+                                  .values_list("slug", "mechanism__slug"))
                 if slug in others:
                     self.error(file, where, f"duplicate slug: already a {label} of {others[slug]!r}")
                     continue
-                instance = model(slug=slug, mechanism=mechanism)
-            saved = self.save(file, where, instance, {"slug": slug, "mechanism": mechanism, **values},
-                              model_label=label, key=slug)
+                instance = spec.model(slug=slug, mechanism=mechanism)
+            saved = self.save(file, where, instance, {"mechanism": mechanism, **values}, model_label=label, key=slug)
             if saved is not None:
                 kept[slug] = saved
             self.sync_sources(file, where, saved, data.get("sources"), model_label=label, key=slug)
@@ -710,104 +636,75 @@ class _Importer:
                 self.delete(instance, model_label=label, key=slug)
         return kept
 
-    def sync_meetings(self, file, mechanism, items):
-        def values_of(where, data):
-            kind = self.choice(file, where, Meeting, "kind", data.get("kind", "other"))
-            status = self.choice(file, where, Meeting, "status", data.get("status", "held"))
-            host = self.lookup(file, where, self.states, "host state", data.get("host"))
-            if None in (kind, status) or (_text(data.get("host")) and host is None):
-                return None
-            return {
-                "title": _text(data.get("title")), "kind": kind, "status": status, "start": _text(data.get("start")),
-                "end": _text(data.get("end")), "date_as_written": _text(data.get("date_as_written")),
-                "city": _text(data.get("city")), "host": host, "venue_as_written": _text(data.get("venue_as_written")),
-                "theme": _text(data.get("theme")), "note": _text(data.get("note")),
-            }
-
-        return self.sync_slugged(file, mechanism, items, model=Meeting, section="meetings", label="meeting",
-                                 keys=self.MEETING_KEYS, values_of=values_of)
-
-    DOCUMENT_KEYS = ("slug", "title", "kind", "date", "meeting", "url", "note", "sources")
-
-    def sync_documents(self, file, mechanism, items, meetings):
-        def values_of(where, data):
-            kind = self.choice(file, where, Document, "kind", data.get("kind"))
-            meeting = self.lookup(file, where, meetings, "meeting of this mechanism", data.get("meeting"))
-            if kind is None or (_text(data.get("meeting")) and meeting is None):
-                return None
-            return {"meeting": meeting, "title": _text(data.get("title")), "kind": kind,
-                    "date": _text(data.get("date")), "url": _text(data.get("url")), "note": _text(data.get("note"))}
-
-        self.sync_slugged(file, mechanism, items, model=Document, section="documents", label="document",
-                          keys=self.DOCUMENT_KEYS, values_of=values_of)
-
-    ENTRY_KEYS = ("edition", "section", "kind", "governance", "region", "background", "agenda", "linkages",
-                  "taxonomic_placement")
-
     def sync_review_entries(self, file, mechanism, items):
-        items = items or []
+        """One entry per edition; an entry arriving with its edition already published was approved."""
+        spec = record("review_entry")
         existing = {e.edition.slug: e for e in mechanism.review_entries.select_related("edition")}
         listed = set()
-        for index, data in enumerate(items):
+        for index, data in enumerate(items or []):
             where = f"review_entries[{index}]"
-            if not self.check_keys(file, where, data, self.ENTRY_KEYS):
+            if not self.check_keys(file, where, data, spec.keys):
                 continue
-            edition = self.lookup(file, where, self.editions, "edition", data.get("edition"), required=True)
-            region = self.lookup(file, where, self.regions, "region", data.get("region"), required=True)
-            kind = self.choice(file, where, ReviewEntry, "kind", data.get("kind"))
-            governance = self.choice(file, where, ReviewEntry, "governance", data.get("governance"))
-            if None in (edition, region, kind, governance):
+            values = self.values(file, where, spec, data)
+            if values is None:
                 continue
+            edition = values["edition"]
             if edition.slug in listed:
                 self.error(file, where, f"a second entry for edition {edition.slug!r}")
                 continue
             listed.add(edition.slug)
-            key = f"{mechanism.slug} in {edition.slug}"
             instance = existing.get(edition.slug)
             if instance is None:
-                # An entry arriving with an edition already published was approved when it was published.
                 instance = ReviewEntry(edition=edition, mechanism=mechanism)
                 if edition.is_published:
                     instance.status = ReviewEntry.Status.APPROVED
-            self.save(file, where, instance, {
-                "edition": edition, "mechanism": mechanism, "section": _text(data.get("section")),
-                "kind": kind, "governance": governance, "region": region,
-                "background": _text(data.get("background")), "agenda": _text(data.get("agenda")),
-                "linkages": _text(data.get("linkages")), "taxonomic_placement": _text(data.get("taxonomic_placement")),
-            }, model_label="review entry", key=key)
+            self.save(file, where, instance, {"mechanism": mechanism, **values}, model_label="review entry",
+                      key=f"{mechanism.slug} in {edition.slug}")
         for slug, instance in existing.items():
             if slug not in listed:
                 self.delete(instance, model_label="review entry", key=f"{mechanism.slug} in {slug}")
 
-    DISCREPANCY_KEYS = ("subject", "recorded", "recorded_source", "conflicting", "conflicting_source", "note")
-
     def sync_discrepancies(self, file, mechanism, items):
-        items = items or []
+        """Discrepancies are known by their position in the file; their sources are places in editions."""
+        spec = record("discrepancy")
         existing = list(mechanism.discrepancies.all())
-        for index, data in enumerate(items):
+        for index, data in enumerate(items or []):
             where = f"discrepancies[{index}]"
-            if not self.check_keys(file, where, data, self.DISCREPANCY_KEYS):
+            if not self.check_keys(file, where, data, spec.keys):
                 continue
-            values = {"mechanism": mechanism, "position": index, "subject": _text(data.get("subject")),
-                      "recorded": _text(data.get("recorded")), "conflicting": _text(data.get("conflicting")),
-                      "note": _text(data.get("note"))}
+            values = self.values(file, where, spec, data)
+            if values is None:
+                continue
             ok = True
-            for side in ("recorded", "conflicting"):
+            for field in spec.fields:
+                if field.kind != PLACE:
+                    continue
                 try:
-                    edition_slug, locator, covers = fmt.parse_citation(data.get(f"{side}_source"))
+                    edition_slug, locator, _covers = fmt.parse_citation(data.get(field.name))
                 except ValueError as error:
-                    self.error(file, where, f"{side}_source: {error}")
+                    self.error(file, where, f"{field.name}: {error}")
                     ok = False
                     continue
-                edition = self.lookup(file, where, self.editions, "edition", edition_slug)
+                edition = self.lookup(file, where, self.tables["edition"], "edition", edition_slug)
                 if edition is None:
                     ok = False
                     continue
-                values[f"{side}_edition"], values[f"{side}_locator"] = edition, locator
+                values[f"{field.place}_edition"], values[f"{field.place}_locator"] = edition, locator
             if not ok:
                 continue
-            instance = existing[index] if index < len(existing) else Discrepancy(mechanism=mechanism)
-            self.save(file, where, instance, values, model_label="discrepancy",
-                      key=f"{mechanism.slug} #{index + 1} ({values['subject']})")
-        for instance in existing[len(items):]:
+            instance = existing[index] if index < len(existing) else spec.model(mechanism=mechanism)
+            self.save(file, where, instance, {"mechanism": mechanism, "position": index, **values},
+                      model_label="discrepancy", key=f"{mechanism.slug} #{index + 1} ({values['subject']})")
+        for instance in existing[len(items or []):]:
             self.delete(instance, model_label="discrepancy", key=f"{mechanism.slug} ({instance.subject})")
+
+
+def _model_label(spec):
+    """How a change to a record of ``spec`` is reported: 'organisation', 'review entry'."""
+    return spec.label
+
+
+def _label(field):
+    """How a reference is named in an error: 'region', 'host state', 'parent organisation'."""
+    to = record(field.to).label
+    return to if field.kind == REFS or field.name == field.to else f"{field.name.replace('_', ' ')} {to}"

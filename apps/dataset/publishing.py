@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from apps.dataset import quality
+from apps.curation.history import acting_as
 from apps.reviews.models import ReviewEdition, ReviewEntry
+from apps.reviews.services import save_edition
 
+from . import quality
 from .snapshots import create_snapshot
 
 PUBLISH_PERMISSION = "reviews.publish_reviewedition"
@@ -35,8 +37,8 @@ def submit_for_review(*, edition, user):
     if edition.status != ReviewEdition.Status.DRAFT:
         raise PublishRefused([f"'{edition}' is {edition.get_status_display().lower()}, not a draft."])
     edition.status = ReviewEdition.Status.IN_REVIEW
-    edition._history_user = user
-    edition.save()
+    with acting_as(user):
+        save_edition(edition)
     return edition
 
 
@@ -45,8 +47,8 @@ def return_to_draft(*, edition, user):
     if edition.status != ReviewEdition.Status.IN_REVIEW:
         raise PublishRefused([f"'{edition}' is {edition.get_status_display().lower()}, not in review."])
     edition.status = ReviewEdition.Status.DRAFT
-    edition._history_user = user
-    edition.save()
+    with acting_as(user):
+        save_edition(edition)
     return edition
 
 
@@ -74,9 +76,8 @@ def publish_edition(*, edition, user, title=None):
     reasons = publish_refusals(edition, user)
     if reasons:
         raise PublishRefused(reasons)
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(user):
         edition.status = ReviewEdition.Status.PUBLISHED
         edition.published_at = timezone.now()
-        edition._history_user = user
-        edition.save()
+        save_edition(edition)
         return create_snapshot(edition=edition, title=title or edition.title, user=user)

@@ -13,10 +13,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.curation.models import Citation
 from apps.curation.partial_dates import parse_or_none
 from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy
+from apps.reviews.models import Discrepancy
 from apps.states.models import Organization, State
 
 BLOCKING = "blocking"
@@ -57,7 +58,7 @@ def check_missing_citations():
                            (Meeting, ("mechanism",)), (Document, ("mechanism",))):
         for instance in _without_citations(model).select_related(*related):
             yield Problem("missing-citation", BLOCKING, f"{model._meta.verbose_name}: {instance}",
-                          "No source is cited. Add the edition and locator (e.g. 'Annex B') that state it.",
+                          "No source is cited. Add the source and locator (e.g. 'Annex B') that state it.",
                           _admin_url(instance))
 
 

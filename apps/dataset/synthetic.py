@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from apps.curation.models import Citation
 from apps.curation.partial_dates import PartialDateField
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy, ReviewEdition, ReviewEntry
+from apps.reviews.models import Discrepancy, ReviewEdition, ReviewEntry
 from apps.states.models import Organization, State
 
 MECHANISMS_PER_SCALE = 26
@@ -122,7 +123,7 @@ class _Generator:
         return instance
 
     def citation(self, model, object_id, covers=""):
-        return Citation(edition=self.edition, locator=self.rng.choice(_LOCATORS), covers=covers,
+        return Citation(source_id=self.edition.source_id, locator=self.rng.choice(_LOCATORS), covers=covers,
                         content_type_id=self.content_types[model], object_id=object_id)
 
     # ----- records -------------------------------------------------------------------------------

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.db.models import Count
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
-from apps.meetings.models import Meeting
 
 from .models import Mechanism, MechanismName, Participation, Region, Theme
+from .selectors import participations_in_year
 
 
 class MechanismNameInline(CuratedInline):
@@ -20,16 +20,6 @@ class ParticipationInline(CuratedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("state", "organization", "mechanism")
-
-
-class MeetingInline(CuratedInline):
-    model = Meeting
-    fields = ("slug", "title", "kind", "status", "start", "end", "city", "host")
-    autocomplete_fields = ("host",)
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("host", "mechanism")
 
 
 class FoundedYearFilter(admin.SimpleListFilter):
@@ -55,7 +45,7 @@ class MechanismAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("acronym",)}
     autocomplete_fields = ("parent_framework", "predecessor")
     filter_horizontal = ("themes",)
-    inlines = [MechanismNameInline, ParticipationInline, MeetingInline, CitationInline]
+    inlines = [MechanismNameInline, ParticipationInline, CitationInline]  # the meetings app adds its own
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "region", "kind", "governance", "status", "status_note"]}),
         ("Dates and lineage", {"fields": ["founded", "ended", "predecessor", "parent_framework"]}),
@@ -81,8 +71,6 @@ class ParticipationYearFilter(admin.SimpleListFilter):
         return [(str(y), str(y)) for y in range(2013, 1983, -1)]
 
     def queryset(self, request, queryset):
-        from apps.mechanisms.selectors import participations_in_year
-
         if self.value() and self.value().isdigit():
             return participations_in_year(queryset, int(self.value()))
         return queryset

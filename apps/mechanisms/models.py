@@ -2,25 +2,23 @@
 
 import datetime
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from apps.curation.models import CuratedModel, NamePeriod, curated_history
+from apps.curation.models import CitedModel, CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import PartialDateField, parse_or_none_lenient
 from apps.curation.validators import slug_validator, unique_slug_constraint
 
 from .classification import Governance, Kind, Status
 
 
-class Region(CuratedModel):
+class Region(CitedModel, CuratedModel):
     """A regional grouping of the review (Annex A), such as 'Africa with Europe'."""
 
     slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 
@@ -55,7 +53,7 @@ class Theme(CuratedModel):
         return (self.slug,)
 
 
-class Mechanism(CuratedModel):
+class Mechanism(CitedModel, CuratedModel):
     """A regional consultative process (RCP), interregional forum (IRF) or other mechanism."""
 
     Kind = Kind
@@ -93,7 +91,6 @@ class Mechanism(CuratedModel):
     objectives = models.TextField(blank=True)
     secretariat_note = models.TextField(blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="mechanisms")
-    sources = GenericRelation("reviews.Citation")
 
     date_ranges = (("founded", "ended"),)
     history = curated_history(m2m_fields=[themes])
@@ -131,9 +128,8 @@ class Mechanism(CuratedModel):
             current = current.predecessor
 
 
-class MechanismName(NamePeriod):
+class MechanismName(CitedModel, NamePeriod):
     mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="other_names")
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 
@@ -165,7 +161,7 @@ def role_conflict(participation, other):
             f"both periods so that they do not overlap.")
 
 
-class Participation(CuratedModel):
+class Participation(CitedModel, CuratedModel):
     """A state or an organisation taking part in a mechanism in one role, over a period."""
 
     class Role(models.TextChoices):
@@ -198,7 +194,6 @@ class Participation(CuratedModel):
     end_earliest = models.DateField(null=True, editable=False)
     end_latest = models.DateField(null=True, editable=False)
     note = models.TextField(blank=True, help_text="Public note qualifying the participation.")
-    sources = GenericRelation("reviews.Citation")
 
     date_ranges = (("start", "end"),)
     history = curated_history()

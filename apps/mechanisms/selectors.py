@@ -6,11 +6,19 @@ from collections import defaultdict
 from django.db.models import CharField, F, Max, Prefetch, Q, Value
 from django.db.models.functions import TruncDate
 
-from apps.meetings.models import Document, Meeting
-from apps.reviews.models import Citation, Discrepancy, ReviewEntry
+from apps.curation.selectors import citations_prefetch
 from apps.states.models import State
 
 from .models import Mechanism, MechanismName, Participation
+
+
+def _related(name):
+    """The model of a mechanism's reverse relation, such as its ``meetings`` or ``review_entries``.
+
+    The apps above this one (meetings, reviews) attach those records to mechanisms; the reads of a
+    mechanism's whole page take them through the relation, without importing the apps that own them.
+    """
+    return Mechanism._meta.get_field(name).related_model
 
 
 def participations_in_year(queryset, year):
@@ -34,20 +42,12 @@ def mechanisms_active_in_year(queryset, year):
     )
 
 
-def citations_prefetch(lookup="sources"):
-    """Citations into published editions only: where a draft edition cites a record is not public yet."""
-    return Prefetch(
-        lookup,
-        queryset=Citation.objects.filter(edition__status="published").select_related("edition")
-        .order_by("position", "pk"),
-    )
-
 
 def discrepancies_prefetch(lookup="discrepancies"):
     """Discrepancies between places of published editions only."""
     return Prefetch(
         lookup,
-        queryset=Discrepancy.objects.filter(recorded_edition__status="published",
+        queryset=_related("discrepancies").objects.filter(recorded_edition__status="published",
                                             conflicting_edition__status="published")
         .select_related("recorded_edition", "conflicting_edition"),
     )
@@ -85,7 +85,8 @@ def participation_rows(mechanism_ids):
 def published_review_entries_prefetch(lookup="review_entries"):
     return Prefetch(
         lookup,
-        queryset=ReviewEntry.objects.filter(edition__status="published").select_related("edition", "region"),
+        queryset=_related("review_entries").objects.filter(edition__status="published")
+        .select_related("edition", "region"),
     )
 
 
@@ -98,7 +99,8 @@ def mechanism_list():
 def mechanism_detail():
     return mechanism_list().prefetch_related(
         participations_prefetch(),
-        Prefetch("meetings", queryset=Meeting.objects.select_related("host").prefetch_related(citations_prefetch())),
+        Prefetch("meetings", queryset=_related("meetings").objects.select_related("host")
+                 .prefetch_related(citations_prefetch())),
         "other_names",
         citations_prefetch(),
         published_review_entries_prefetch(),
@@ -163,10 +165,10 @@ def mechanism_page():
         ),
         Prefetch(
             "meetings",
-            queryset=Meeting.objects.select_related("host").prefetch_related(citations_prefetch())
+            queryset=_related("meetings").objects.select_related("host").prefetch_related(citations_prefetch())
             .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug"),
         ),
-        Prefetch("documents", queryset=Document.objects.select_related("meeting")),
+        Prefetch("documents", queryset=_related("documents").objects.select_related("meeting")),
         published_review_entries_prefetch(),
         discrepancies_prefetch(),
     )
@@ -179,11 +181,11 @@ def participating_states():
 
 # What of a mechanism a history table records, for the list of recent changes.
 _CHANGE_PARTS = (
-    (Mechanism, "id", "facts"),
-    (MechanismName, "mechanism_id", "other names"),
-    (Participation, "mechanism_id", "participants"),
-    (Meeting, "mechanism_id", "meetings"),
-    (Document, "mechanism_id", "outcome documents"),
+    (None, "id", "facts"),
+    ("other_names", "mechanism_id", "other names"),
+    ("participations", "mechanism_id", "participants"),
+    ("meetings", "mechanism_id", "meetings"),
+    ("documents", "mechanism_id", "outcome documents"),
 )
 
 
@@ -196,13 +198,13 @@ def recent_mechanism_changes(limit=10):
     mechanisms deleted since are left out.
     """
     parts = [
-        model.history.annotate(
+        (_related(relation) if relation else Mechanism).history.annotate(
             mechanism_ref=F(key), day=TruncDate("history_date"), part=Value(part, output_field=CharField())
         )
         .values("mechanism_ref", "day", "part")
         .annotate(latest=Max("history_date"))
         .order_by()
-        for model, key, part in _CHANGE_PARTS
+        for relation, key, part in _CHANGE_PARTS
     ]
     rows = list(parts[0].union(*parts[1:], all=True).order_by("-latest", "mechanism_ref", "part")[:limit])
     mechanisms = Mechanism.objects.only("slug", "name", "acronym").in_bulk({row["mechanism_ref"] for row in rows})
@@ -219,3 +221,49 @@ def recent_mechanism_changes(limit=10):
     for change in changes.values():
         change["parts"].sort(key=order.index)
     return list(changes.values())
+
+
+# ----- reads of a state's page: the mechanisms it takes part in ---------------------------------
+
+
+def state_page():
+    """One state with its other names and every participation, each with its mechanism and citations."""
+    return State.objects.select_related("sovereign").prefetch_related(
+        "names",
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("mechanism")
+            .prefetch_related(citations_prefetch())
+            .order_by("start_earliest", "mechanism__name", "pk"),
+        ),
+    )
+
+
+def neighbours_of(state, limit=12):
+    """The states that sit with ``state`` in the most mechanisms, in any role, most shared first.
+
+    Returns ``[(state, [mechanism, …]), …]``, the mechanisms by name and carrying ``short_names``;
+    three queries whatever the data.
+    """
+    rows = (
+        Participation.objects.filter(
+            mechanism_id__in=Participation.objects.filter(state=state).values("mechanism_id"),
+            state__isnull=False,
+        )
+        .exclude(state=state)
+        .select_related("state")
+        .only("mechanism", "state__alpha3", "state__name")
+    )
+    shared = defaultdict(set)
+    states = {}
+    for participation in rows:
+        states[participation.state_id] = participation.state
+        shared[participation.state_id].add(participation.mechanism_id)
+    ranked = sorted(shared.items(), key=lambda item: (-len(item[1]), states[item[0]].name))[:limit]
+    mechanisms = Mechanism.objects.prefetch_related(short_names_prefetch()).in_bulk(
+        set().union(*(ids for _, ids in ranked))
+    )
+    return [
+        (states[state_id], sorted((mechanisms[pk] for pk in ids), key=lambda mechanism: mechanism.name))
+        for state_id, ids in ranked
+    ]

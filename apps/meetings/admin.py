@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
+from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, add_inline
+from apps.mechanisms.models import Mechanism
 
 from .models import Document, Meeting
 
@@ -20,6 +21,23 @@ class MeetingYearFilter(admin.SimpleListFilter):
         if self.value() and self.value().isdigit():
             return queryset.filter(start_earliest__year=int(self.value()))
         return queryset
+
+
+class MeetingInline(CuratedInline):
+    """A mechanism's meetings, on the mechanism's admin page."""
+
+
+    model = Meeting
+    fields = ("slug", "title", "kind", "status", "start", "end", "city", "host")
+    autocomplete_fields = ("host",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("host", "mechanism")
+
+
+
+add_inline(Mechanism, MeetingInline)
 
 
 class DocumentInline(CuratedInline):

@@ -1,15 +1,14 @@
 """Meetings of the mechanisms, at the precision the sources give, and their outcome documents."""
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.curation.models import CuratedModel, curated_history
+from apps.curation.models import CitedModel, CuratedModel, curated_history
 from apps.curation.partial_dates import PartialDateField
 from apps.curation.validators import slug_validator, unique_slug_constraint
 
 
-class Meeting(CuratedModel):
+class Meeting(CitedModel, CuratedModel):
     """One meeting of a mechanism: a ministerial conference, a workshop, a working group…"""
 
     class Kind(models.TextChoices):
@@ -48,7 +47,6 @@ class Meeting(CuratedModel):
     venue_as_written = models.CharField(max_length=200, blank=True)
     theme = models.TextField(blank=True, help_text="Theme or agenda.")
     note = models.TextField(blank=True, help_text="Public note.")
-    sources = GenericRelation("reviews.Citation")
 
     date_ranges = (("start", "end"),)
     history = curated_history()
@@ -68,7 +66,7 @@ class Meeting(CuratedModel):
         return self.start_earliest.year if self.start_earliest else None
 
 
-class Document(CuratedModel):
+class Document(CitedModel, CuratedModel):
     """An outcome document: a declaration, action plan, communiqué, strategy or roadmap."""
 
     class Kind(models.TextChoices):
@@ -92,7 +90,6 @@ class Document(CuratedModel):
     date_latest = models.DateField(null=True, editable=False)
     url = models.URLField(blank=True)
     note = models.TextField(blank=True, help_text="Public note.")
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 

@@ -2,7 +2,8 @@
 
 from django.db.models import F
 
-from apps.mechanisms.selectors import citations_prefetch, short_names_prefetch
+from apps.curation.selectors import citation_rows, citations_prefetch
+from apps.mechanisms.selectors import short_names_prefetch
 from apps.states.models import State
 
 from .models import Meeting
@@ -50,19 +51,10 @@ def meeting_api_rows(meetings, *, meeting_url, mechanism_url):
     ]
 
 
-def citation_rows(model, ids):
-    """{record id: [citation as the API shows it]} for records of ``model``: published editions only."""
-    from collections import defaultdict
-
-    from django.contrib.contenttypes.models import ContentType
-
-    from apps.reviews.models import Citation
-
-    found = defaultdict(list)
-    rows = Citation.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=ids, edition__status="published"
-    ).order_by("object_id", "position", "pk").values_list("object_id", "edition__slug", "locator", "covers")
-    for object_id, edition, locator, covers in rows:
-        found[object_id].append({"edition": edition, "locator": locator,
-                                 "covers": [name for name in (c.strip() for c in covers.split(",")) if name]})
-    return found
+def meetings_hosted_by(state):
+    return (
+        Meeting.objects.filter(host=state)
+        .select_related("mechanism")
+        .prefetch_related(short_names_prefetch("mechanism__other_names"))
+        .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug")
+    )

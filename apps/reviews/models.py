@@ -1,12 +1,9 @@
-"""Review editions, their entries per mechanism, citations into them, and source discrepancies."""
+"""Review editions, their entries per mechanism, the discrepancies of their sources, and snapshots."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.curation.models import CuratedModel, CuratedQuerySet, curated_history
+from apps.curation.models import CitedModel, CuratedModel, CuratedQuerySet, curated_history
 from apps.curation.partial_dates import PartialDateField
 from apps.curation.validators import slug_validator, unique_slug_constraint
 from apps.mechanisms.classification import Governance, Kind
@@ -17,7 +14,7 @@ class PublishedEditionManager(models.Manager):
         return super().get_queryset().filter(status="published")
 
 
-class ReviewEdition(CuratedModel):
+class ReviewEdition(CitedModel, CuratedModel):
     """One edition of the periodic review of regional consultation mechanisms."""
 
     class Status(models.TextChoices):
@@ -36,12 +33,15 @@ class ReviewEdition(CuratedModel):
     issn = models.CharField("ISSN", max_length=12, blank=True)
     published = PartialDateField(help_text="Publication date as printed ('2013-04').")
     url = models.URLField(blank=True)
+    source = models.OneToOneField(
+        "curation.Source", on_delete=models.PROTECT, related_name="edition", editable=False,
+        help_text="The edition as an entry of the source register, which citations point to.",
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False,
         help_text="Moved by the editorial workflow (submit for review, publish), not edited by hand.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sources = GenericRelation("reviews.Citation")
 
     objects = CuratedQuerySet.as_manager()
     published_editions = PublishedEditionManager()
@@ -105,47 +105,6 @@ class ReviewEntry(CuratedModel):
 
     def __str__(self):
         return f"{self.mechanism} in {self.edition}"
-
-
-class Citation(models.Model):
-    """Where in a review edition a record, or some of its fields, is stated."""
-
-    edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(max_length=100, help_text="E.g. 'Annex B' or 'section 3.1.2'.")
-    covers = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Comma-separated names of the fields this citation supports; empty for the whole record.",
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-
-    history = curated_history()
-
-    class Meta:
-        ordering = ["content_type_id", "object_id", "position", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self):
-        text = f"{self.edition.slug} {self.locator}"
-        return f"{text} (for {self.covers})" if self.covers else text
-
-    @property
-    def covered_fields(self):
-        return [name for name in (part.strip() for part in self.covers.split(",")) if name]
-
-    def clean(self):
-        super().clean()
-        model = self.content_type.model_class() if self.content_type_id else None
-        if model is not None:
-            known = {field.name for field in model._meta.get_fields()}
-            unknown = [name for name in self.covered_fields if name not in known]
-            if unknown:
-                raise ValidationError(
-                    {"covers": f"{model._meta.verbose_name} has no field {', '.join(map(repr, unknown))}."}
-                )
 
 
 class Discrepancy(CuratedModel):
@@ -214,6 +173,7 @@ class Snapshot(models.Model):
     content = models.BinaryField(help_text="Canonical JSON, gzip-compressed.")
 
     objects = SnapshotQuerySet.as_manager()
+    bumps_data_version = True  # a new snapshot is new public data
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,11 +2,10 @@
 
 import datetime
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models.functions import Lower
 
-from apps.curation.models import CuratedModel, NamePeriod, curated_history
+from apps.curation.models import CitedModel, CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import parse_or_none_lenient
 from apps.curation.validators import (
     alpha2_validator,
@@ -17,7 +16,7 @@ from apps.curation.validators import (
 )
 
 
-class State(CuratedModel):
+class State(CitedModel, CuratedModel):
     """A country or territory. Its public identifier is the ISO 3166-1 alpha-3 code."""
 
     class Kind(models.TextChoices):
@@ -39,7 +38,6 @@ class State(CuratedModel):
         help_text="For a territory, the state it belongs to.",
     )
     note = models.TextField(blank=True, help_text="Public note, e.g. the basis of a special status.")
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 
@@ -62,11 +60,10 @@ class State(CuratedModel):
         return (self.alpha3,)
 
 
-class StateName(NamePeriod):
+class StateName(CitedModel, NamePeriod):
     """Another name of a state: a former name ('Swaziland'), a variant the sources use ('Russia')."""
 
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="names")
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 
@@ -79,7 +76,7 @@ class StateName(NamePeriod):
         return (start is None or start.earliest <= day) and (end is None or day <= end.latest)
 
 
-class Organization(CuratedModel):
+class Organization(CitedModel, CuratedModel):
     """An organisation, bloc or cooperation framework: IOM, ECOWAS, the EU, the ACP Group, ASEM…"""
 
     class Kind(models.TextChoices):
@@ -109,7 +106,6 @@ class Organization(CuratedModel):
         help_text="E.g. the organisation a secretariat belongs to.",
     )
     website = models.URLField(blank=True)
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 
@@ -128,9 +124,8 @@ class Organization(CuratedModel):
         return self.acronym or self.name
 
 
-class OrganizationName(NamePeriod):
+class OrganizationName(CitedModel, NamePeriod):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="other_names")
-    sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
 

@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(config, items):
 
 def _missing_browser():
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401, PLC0415  (optional: a missing Playwright skips or fails the browser tests)
     except ImportError:
         return "Playwright is not installed (pip install -e '.[test]')"
     if not CHROMIUM.exists():
@@ -47,7 +47,7 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {missing}", pytrace=False)
         pytest.skip(f"browser tests skipped: {missing}")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (optional, see _missing_browser)
 
     # Playwright's synchronous API keeps an event loop in this thread; Django's database calls made here
     # (loading the dataset, emptying the tables after each test) must be allowed beside it.

@@ -5,8 +5,9 @@ from rest_framework import serializers
 
 
 class CitationSerializer(serializers.Serializer):
-    edition = serializers.CharField(source="edition.slug", read_only=True, help_text="Review edition cited.")
-    locator = serializers.CharField(help_text="Where in the edition, e.g. 'Annex B' or 'section 3.1.2'.")
+    edition = serializers.CharField(source="source.slug", read_only=True,
+                                    help_text="The source cited, by its slug: a review edition.")
+    locator = serializers.CharField(help_text="Where in the source, e.g. 'Annex B' or 'section 3.1.2'.")
     covers = serializers.SerializerMethodField(help_text="Fields this citation supports; empty for the whole record.")
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from apps.curation.api.views import PublicReadOnlyViewSet
-from apps.mechanisms.selectors import citations_prefetch
+from apps.curation.selectors import citations_prefetch
 
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
 from ..models import Document, Meeting

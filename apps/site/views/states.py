@@ -2,21 +2,22 @@
 
 from django.shortcuts import get_object_or_404, redirect, render
 
+from apps.mechanisms.selectors import neighbours_of, state_page
+from apps.meetings.selectors import meetings_hosted_by
 from apps.site.views.mechanisms import participations_by_role
-from apps.states import selectors
 
 
 def state_detail(request, alpha3):
     if alpha3 != alpha3.upper():
         return redirect("states:detail", alpha3=alpha3.upper(), permanent=True)
-    state = get_object_or_404(selectors.state_page(), alpha3=alpha3)
+    state = get_object_or_404(state_page(), alpha3=alpha3)
     participations = list(state.participations.all())
     return render(request, "states/detail.html", {
         "section": "mechanisms",
         "state": state,
         "roles": participations_by_role(participations),
         "mechanism_count": len({participation.mechanism_id for participation in participations}),
-        "neighbours": selectors.neighbours_of(state),
-        "hosted": list(selectors.meetings_hosted_by(state)),
+        "neighbours": neighbours_of(state),
+        "hosted": list(meetings_hosted_by(state)),
     })
 

@@ -1,3 +1,5 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.curation.api.serializers import CitationSerializer, NamePeriodSerializer
@@ -26,6 +28,21 @@ class StateSerializer(serializers.ModelSerializer):
         fields = ["alpha3", "alpha2", "numeric", "name", "official_name", "kind", "sovereign", "note", "url"]
 
 
+class MechanismLinkSerializer(serializers.Serializer):
+    """The mechanism a participation is in, as the mechanisms resource names it (its MechanismRef)."""
+
+    slug = serializers.CharField()
+    acronym = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, mechanism) -> str:
+        path = reverse("api:mechanism-detail", kwargs={"slug": mechanism.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class StateParticipationSerializer(serializers.Serializer):
     mechanism = serializers.SerializerMethodField()
     role = serializers.CharField()
@@ -35,10 +52,9 @@ class StateParticipationSerializer(serializers.Serializer):
     note = serializers.CharField()
     sources = CitationSerializer(many=True, read_only=True)
 
-    def get_mechanism(self, participation) -> dict:
-        from apps.mechanisms.api.serializers import MechanismRefSerializer
-
-        return MechanismRefSerializer(participation.mechanism, context=self.context).data
+    @extend_schema_field(MechanismLinkSerializer)
+    def get_mechanism(self, participation):
+        return MechanismLinkSerializer(participation.mechanism, context=self.context).data
 
 
 class StateDetailSerializer(StateSerializer):

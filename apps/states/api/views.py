@@ -1,8 +1,7 @@
 from django.db.models import Prefetch
 
 from apps.curation.api.views import PublicReadOnlyViewSet
-from apps.mechanisms.models import Participation
-from apps.mechanisms.selectors import citations_prefetch
+from apps.curation.selectors import citations_prefetch
 
 from ..filtersets import OrganizationFilterSet, StateFilterSet
 from ..models import Organization, State
@@ -15,9 +14,11 @@ from .serializers import (
 
 
 def _participations_with_mechanism():
+    # Participations belong to the mechanisms app, above this one: read through the relation it adds.
+    participation = State._meta.get_field("participations").related_model
     return Prefetch(
         "participations",
-        queryset=Participation.objects.select_related("mechanism")
+        queryset=participation.objects.select_related("mechanism")
         .prefetch_related(citations_prefetch())
         .order_by("mechanism__name", "role", "start"),
     )

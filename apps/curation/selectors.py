@@ -1,0 +1,30 @@
+"""Reads every curated record shares: its citations, as the public may see them."""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+
+from .models import Citation
+
+
+def public_citations():
+    """Citations of public sources only: where an unpublished edition cites a record is not public yet."""
+    return Citation.objects.filter(source__is_public=True).select_related("source").order_by("position", "pk")
+
+
+def citations_prefetch(lookup="sources"):
+    """A record's public citations, prefetched as its ``sources``."""
+    return Prefetch(lookup, queryset=public_citations())
+
+
+def citation_rows(model, ids):
+    """{record id: [citation as the API shows it]} for records of ``model``, as plain rows in one query."""
+    found = defaultdict(list)
+    rows = public_citations().filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+    ).order_by("object_id", "position", "pk").values_list("object_id", "source__slug", "locator", "covers")
+    for object_id, source, locator, covers in rows:
+        found[object_id].append({"edition": source, "locator": locator,
+                                 "covers": [name for name in (c.strip() for c in covers.split(",")) if name]})
+    return found

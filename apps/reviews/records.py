@@ -1,0 +1,35 @@
+"""The reviews app's records in the dataset (apps/curation/records.py)."""
+
+from apps.curation.records import CHOICE, DATE, INTEGER, NAMES, PLACE, REF, SOURCES, Field, Record, register
+
+from .models import Discrepancy, ReviewEdition, ReviewEntry
+
+register(
+    Record(
+        "edition", ReviewEdition, key="slug", table="editions", order=("year", "slug"),
+        description="Published review editions. Authors are separated by '; '.",
+        layout=(
+            Field("slug", required=True), Field("year", INTEGER, required=True), Field("title"),
+            Field("authors", NAMES, default=()), Field("publisher"), Field("series"), Field("series_number"),
+            Field("isbn"), Field("issn"), Field("published", DATE), Field("url"),
+            Field("status", CHOICE, default="published"), SOURCES,
+        ),
+    ),
+    Record(
+        "review_entry", ReviewEntry, key="edition", owner="mechanism", table="review_entries", order=("edition",),
+        description="How each published edition classified and described each mechanism.",
+        layout=(
+            Field("edition", REF, to="edition", required=True), Field("section"), Field("kind", CHOICE, required=True),
+            Field("governance", CHOICE, required=True), Field("region", REF, to="region", required=True),
+            Field("background"), Field("agenda"), Field("linkages"), Field("taxonomic_placement"),
+        ),
+    ),
+    Record(
+        "discrepancy", Discrepancy, key="", owner="mechanism", table="discrepancies", order=("position",),
+        description="Places where the source contradicts itself, with the value recorded and the other one.",
+        layout=(
+            Field("subject"), Field("recorded"), Field("recorded_source", PLACE), Field("conflicting"),
+            Field("conflicting_source", PLACE), Field("note"),
+        ),
+    ),
+)
