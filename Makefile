@@ -34,11 +34,13 @@ run: install var/secret_key
 # server speaks plain HTTP, so the redirect to HTTPS is off.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 		SECURE_SSL_REDIRECT=0 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var

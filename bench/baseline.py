@@ -16,9 +16,9 @@ import psycopg
 
 _local = threading.local()
 
-CITATIONS = """coalesce((SELECT json_agg(json_build_object('edition', e.slug, 'locator', c.locator, 'covers', c.covers)
-    ORDER BY c.position, c.id) FROM reviews_citation c JOIN reviews_reviewedition e ON e.id = c.edition_id
-    WHERE c.content_type_id = {ct} AND c.object_id = {id} AND e.status = 'published'), '[]')"""
+CITATIONS = """coalesce((SELECT json_agg(json_build_object('edition', s.slug, 'locator', c.locator, 'covers', c.covers)
+    ORDER BY c.position, c.id) FROM curation_citation c JOIN curation_source s ON s.id = c.source_id
+    WHERE c.content_type_id = {ct} AND c.object_id = {id} AND s.is_public), '[]')"""
 
 MECHANISM_PAGE = """
 WITH page AS (SELECT * FROM mechanisms_mechanism ORDER BY name, id LIMIT %(limit)s OFFSET %(offset)s)

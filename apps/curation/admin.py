@@ -5,6 +5,7 @@ from collections import defaultdict
 from django import forms
 from django.apps import apps as django_apps
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -14,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .history import current_change_set
 from .models import ChangeSet, Citation, ConcurrentEditError, Source
+from .records import PLACE, declared_fields_of
 
 
 def changes_since(instance, version):
@@ -164,10 +166,17 @@ class CuratedAdmin(SimpleHistoryAdmin):
         return [*inlines[:at], *_added_inlines[self.model], *inlines[at:]]
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        # A field the record's declaration adds (records.py) shows up even where the page lists its fields.
+        shown = {name for _title, options in fieldsets for name in flatten(options["fields"])}
+        missing = [f.name for f in declared_fields_of(self.model)
+                   if f.kind != PLACE and f.name not in shown and self.model._meta.get_field(f.name).editable]
+        if missing:
+            fieldsets.append(("More", {"fields": missing}))
         # The reason goes last, next to the save buttons.
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f != "change_reason"]})
-            for name, options in super().get_fieldsets(request, obj)
+            for name, options in fieldsets
         ]
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f != "expected_version"]})

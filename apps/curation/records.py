@@ -34,6 +34,7 @@ class Field:
     required: bool = False
     compared: bool = True  # part of 'what changed' between two versions of the dataset
     written_when_empty: bool = True  # False: the key is left out of a record that has no value for it
+    tabled: bool = True  # a column of the record's table in the data package
 
     @property
     def is_reference(self):
@@ -78,10 +79,13 @@ class Record:
     order: tuple = ()  # the fields records are sorted by in a file: choices by their position, references
     # by the referred record's order, anything else by its value
     label: str = ""  # how messages name one record, e.g. 'organisation'; by default the name, spaced
+    table_key: tuple = ()  # the data package table's primary key, its first columns; by default the key
 
     def __post_init__(self):
         if not self.label:
             object.__setattr__(self, "label", self.name.replace("_", " "))
+        if not self.table_key:
+            object.__setattr__(self, "table_key", (self.key,))
 
     @property
     def fields(self):
@@ -148,6 +152,12 @@ def record(name):
 def record_of(model):
     """The description of ``model``'s records."""
     return next(r for r in _records.values() if r.model is model)
+
+
+def declared_fields_of(model):
+    """The declared fields of ``model``'s records; none for a model the dataset does not hold."""
+    found = next((r for r in _records.values() if r.model is model), None)
+    return found.fields if found else ()
 
 
 def all_records():

@@ -1,6 +1,7 @@
 """A snapshot as a Frictionless Data Package (v2): datapackage.json plus one CSV table per kind of record.
 
-Every table has a Table Schema with its primary key and foreign keys; partial dates are strings with
+The tables follow the records' declarations (``records.py`` of each app). Every table has a Table
+Schema with its primary key and foreign keys; partial dates are strings with
 a pattern; each resource carries the SHA-256 hash of its file. The package validates with
 ``frictionless validate``.
 """
@@ -9,6 +10,8 @@ import csv
 import hashlib
 import io
 import json
+
+from apps.curation.records import DATE, INTEGER, NAMES, REF, REFS, SOURCES, Children, Field, record
 
 PARTIAL_DATE = {"type": "string", "constraints": {"pattern": r"(\d{4}(-\d{2}(-\d{2})?)?)?"},
                 "description": "Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown."}
@@ -32,155 +35,129 @@ def _required(name, kind="string"):
     return _field(name, kind, constraints={"required": True})
 
 
-NAME_FIELDS = [_required("name"), _field("kind"), _date("valid_from"), _date("valid_until")]
+# The record types written at the top of a dataset, in the order of their tables; each is followed by
+# the tables of its children and of its many-to-many fields.
+TOP_LEVEL = ("edition", "region", "theme", "state", "organization", "mechanism")
 
-# name -> (fields, primary key, foreign keys, description)
-TABLES = {
-    "editions": (
-        [_required("slug"), _field("year", "integer"), _field("title"), _field("authors"), _field("publisher"),
-         _field("series"), _field("series_number"), _field("isbn"), _field("issn"), _date("published"),
-         _field("url")],
-        ["slug"], [], "Published review editions. Authors are separated by '; '.",
-    ),
-    "regions": ([_required("slug"), _field("name"), _field("order", "integer")], ["slug"], [],
-                "The review's regional groupings (Annex A)."),
-    "themes": ([_required("slug"), _field("name"), _field("description")], ["slug"], [],
-               "The controlled vocabulary of themes."),
-    "states": (
-        [_required("alpha3"), _field("alpha2"), _field("numeric"), _field("name"), _field("official_name"),
-         _field("kind"), _field("sovereign"), _field("note")],
-        ["alpha3"], [_fk("sovereign", "states", "alpha3")], "States referred to by the dataset (ISO 3166-1).",
-    ),
-    "state_names": ([_required("state"), *NAME_FIELDS], ["state", "name"], [_fk("state", "states", "alpha3")],
-                    "Former names and other names of states."),
-    "organizations": (
-        [_required("slug"), _field("acronym"), _field("name"), _field("kind"), _field("state"), _field("parent"),
-         _field("website")],
-        ["slug"], [_fk("state", "states", "alpha3"), _fk("parent", "organizations", "slug")],
-        "Organisations, blocs and cooperation frameworks.",
-    ),
-    "organization_names": ([_required("organization"), *NAME_FIELDS], ["organization", "name"],
-                           [_fk("organization", "organizations", "slug")], "Other names of organisations."),
-    "mechanisms": (
-        [_required("slug"), _field("acronym"), _field("name"), _field("region"), _field("kind"),
-         _field("governance"), _field("status"), _field("status_note"), _date("founded"), _date("ended"),
-         _field("parent_framework"), _field("predecessor"), _field("website"), _field("objectives"),
-         _field("secretariat_note")],
-        ["slug"],
-        [_fk("region", "regions", "slug"), _fk("parent_framework", "organizations", "slug"),
-         _fk("predecessor", "mechanisms", "slug")],
-        "Regional consultative processes, interregional forums and other mechanisms.",
-    ),
-    "mechanism_names": ([_required("mechanism"), *NAME_FIELDS], ["mechanism", "name"],
-                        [_fk("mechanism", "mechanisms", "slug")], "Other names of mechanisms."),
-    "mechanism_themes": ([_required("mechanism"), _required("theme")], ["mechanism", "theme"],
-                         [_fk("mechanism", "mechanisms", "slug"), _fk("theme", "themes", "slug")],
-                         "The themes of each mechanism."),
-    "participations": (
-        [_required("key"), _required("mechanism"), _field("state"), _field("organization"), _field("role"),
-         _field("as_written"), _date("start"), _date("end"), _field("note")],
-        ["key"],
-        [_fk("mechanism", "mechanisms", "slug"), _fk("state", "states", "alpha3"),
-         _fk("organization", "organizations", "slug")],
-        "Who takes part in each mechanism, in which role and when. 'key' is mechanism/participant/role[/start].",
-    ),
-    "meetings": (
-        [_required("slug"), _required("mechanism"), _field("title"), _field("kind"), _field("status"),
-         _date("start"), _date("end"), _field("date_as_written"), _field("city"), _field("host"),
-         _field("venue_as_written"), _field("theme"), _field("note")],
-        ["slug"], [_fk("mechanism", "mechanisms", "slug"), _fk("host", "states", "alpha3")],
-        "Meetings of the mechanisms.",
-    ),
-    "documents": (
-        [_required("slug"), _required("mechanism"), _field("meeting"), _field("title"), _field("kind"),
-         _date("date"), _field("url"), _field("note")],
-        ["slug"], [_fk("mechanism", "mechanisms", "slug"), _fk("meeting", "meetings", "slug")],
-        "Outcome documents.",
-    ),
-    "review_entries": (
-        [_required("edition"), _required("mechanism"), _field("section"), _field("kind"), _field("governance"),
-         _field("region"), _field("background"), _field("agenda"), _field("linkages"),
-         _field("taxonomic_placement")],
-        ["edition", "mechanism"],
-        [_fk("edition", "editions", "slug"), _fk("mechanism", "mechanisms", "slug"),
-         _fk("region", "regions", "slug")],
-        "How each published edition classified and described each mechanism.",
-    ),
-    "discrepancies": (
-        [_required("mechanism"), _required("position", "integer"), _field("subject"), _field("recorded"),
-         _field("recorded_source"), _field("conflicting"), _field("conflicting_source"), _field("note")],
-        ["mechanism", "position"], [_fk("mechanism", "mechanisms", "slug")],
-        "Places where the source contradicts itself, with the value recorded and the other one.",
-    ),
-    "citations": (
-        [_required("record_type"), _required("record"), _required("position", "integer"), _required("edition"),
-         _field("locator"), _field("covers")],
-        ["record_type", "record", "position"], [_fk("edition", "editions", "slug")],
-        "Where in a review edition each record (or some of its fields, 'covers') is stated.",
-    ),
-}
+CITATIONS = (
+    [_required("record_type"), _required("record"), _required("position", "integer"), _required("edition"),
+     _field("locator"), _field("covers")],
+    ["record_type", "record", "position"], [_fk("edition", "editions", "slug")],
+    "Where in a review edition each record (or some of its fields, 'covers') is stated.",
+)
 
 
-def _names(rows, owner_key, owner, names, cite):
+def _column(spec, name):
+    """The Table Schema field of column ``name`` of ``spec``'s table."""
+    required = name in spec.table_key or name == spec.owner
+    fields = {f.name: f for f in spec.fields}
+    if name in fields and fields[name].kind == DATE:
+        column = _date(name)
+    elif (name in fields and fields[name].kind == INTEGER) or name == "position":
+        column = _field(name, "integer")
+    else:
+        column = _field(name)
+    if required:
+        column["constraints"] = {"required": True}
+    return column
+
+
+def _reference(spec, name):
+    """The table and key a column refers to, or None."""
+    if name == spec.owner:
+        return record(name)
+    fields = {f.name: f for f in spec.fields}
+    if name in fields and fields[name].kind == REF:
+        return record(fields[name].to)
+    return None
+
+
+def _table_of(spec):
+    """(fields, primary key, foreign keys, description) of ``spec``'s table, from its declaration."""
+    names = list(spec.table_key)
+    if spec.owner and spec.owner not in names:
+        names.append(spec.owner)
+    names += [f.name for f in spec.fields if f.tabled and f.kind not in (REFS,) and f.name not in names]
+    foreign_keys = []
     for name in names:
-        rows.append({owner_key: owner, **{k: name[k] for k in ("name", "kind", "valid_from", "valid_until")}})
-        cite(f"{owner_key}_name", f"{owner}/{name['name']}", name["sources"])
+        other = _reference(spec, name)
+        if other is not None:
+            foreign_keys.append(_fk(name, other.table, other.key))
+    return [_column(spec, name) for name in names], list(spec.table_key), foreign_keys, spec.description
+
+
+def _links_table(spec, field):
+    other = record(field.to)
+    return ([_required(spec.name), _required(other.name)], [spec.name, other.name],
+            [_fk(spec.name, spec.table, spec.key), _fk(other.name, other.table, other.key)],
+            f"The {field.name} of each {spec.label}.")
+
+
+def _declared_tables():
+    """{table name: (record spec or (spec, field) for a link table, table definition)} in package order."""
+    found = {}
+
+    def add(spec):
+        found[spec.table] = (spec, _table_of(spec))
+        for item in spec.layout:
+            if isinstance(item, Children):
+                add(record(item.record))
+            elif isinstance(item, Field) and item.kind == REFS:
+                found[f"{spec.name}_{item.name}"] = ((spec, item), _links_table(spec, item))
+
+    for name in TOP_LEVEL:
+        add(record(name))
+    return found
+
+
+def _participation_key(owner, participation):
+    """A participation's identity in its table: mechanism/participant/role[/start]."""
+    participant = participation.get("state") or participation.get("organization")
+    return "/".join([owner, participant, participation["role"]] + ([participation["start"]] if participation["start"]
+                                                                    else []))
 
 
 def tables(dataset):
     """The dataset as {table name: [row dicts]}."""
-    out = {name: [] for name in TABLES}
-    citations = out["citations"]
+    declared = _declared_tables()
+    out = {name: [] for name in declared}
+    out["citations"] = []
 
-    def cite(record_type, record, sources):
+    def cite(spec, identity, sources):
         for position, source in enumerate(sources):
             text, covers = (source["cite"], source["for"]) if isinstance(source, dict) else (source, [])
             edition, locator = text.split(" ", 1)
-            citations.append({"record_type": record_type, "record": record, "position": position, "edition": edition,
-                              "locator": locator, "covers": ",".join(covers)})
+            out["citations"].append({"record_type": spec.name, "record": identity, "position": position,
+                                     "edition": edition, "locator": locator, "covers": ",".join(covers)})
 
-    for e in dataset["editions"]:
-        out["editions"].append({**{k: e[k] for k in ("slug", "year", "title", "publisher", "series", "series_number",
-                                                      "isbn", "issn", "published", "url")},
-                                "authors": "; ".join(e["authors"])})
-        cite("edition", e["slug"], e["sources"])
-    for r in dataset["regions"]:
-        out["regions"].append({k: r[k] for k in ("slug", "name", "order")})
-        cite("region", r["slug"], r["sources"])
-    out["themes"] = [dict(t) for t in dataset["themes"]]
-    for s in dataset["states"]:
-        out["states"].append({k: s[k] for k in ("alpha3", "alpha2", "numeric", "name", "official_name", "kind",
-                                                "sovereign", "note")})
-        _names(out["state_names"], "state", s["alpha3"], s["names"], cite)
-        cite("state", s["alpha3"], s["sources"])
-    for o in dataset["organizations"]:
-        out["organizations"].append({k: o[k] for k in ("slug", "acronym", "name", "kind", "state", "parent",
-                                                       "website")})
-        _names(out["organization_names"], "organization", o["slug"], o["other_names"], cite)
-        cite("organization", o["slug"], o["sources"])
-    for m in dataset["mechanisms"]:
-        slug = m["slug"]
-        out["mechanisms"].append({k: m[k] for k in ("slug", "acronym", "name", "region", "kind", "governance",
-                                                    "status", "status_note", "founded", "ended", "parent_framework",
-                                                    "predecessor", "website", "objectives", "secretariat_note")})
-        _names(out["mechanism_names"], "mechanism", slug, m["other_names"], cite)
-        out["mechanism_themes"] += [{"mechanism": slug, "theme": theme} for theme in m["themes"]]
-        cite("mechanism", slug, m["sources"])
-        for p in m["participations"]:
-            participant = p.get("state") or p.get("organization")
-            key = "/".join([slug, participant, p["role"]] + ([p["start"]] if p["start"] else []))
-            out["participations"].append({"key": key, "mechanism": slug, "state": p.get("state", ""),
-                                          "organization": p.get("organization", ""),
-                                          **{k: p[k] for k in ("role", "as_written", "start", "end", "note")}})
-            cite("participation", key, p["sources"])
-        for x in m["meetings"]:
-            out["meetings"].append({"mechanism": slug, **{k: v for k, v in x.items() if k != "sources"}})
-            cite("meeting", x["slug"], x["sources"])
-        for d in m["documents"]:
-            out["documents"].append({"mechanism": slug, **{k: v for k, v in d.items() if k != "sources"}})
-            cite("document", d["slug"], d["sources"])
-        out["review_entries"] += [{"mechanism": slug, **e} for e in m["review_entries"]]
-        out["discrepancies"] += [{"mechanism": slug, "position": i, **d} for i, d in enumerate(m["discrepancies"])]
+    def add(spec, item, owner=None, position=None):
+        row = {}
+        for field in spec.fields:
+            if field.tabled and field.kind != REFS:
+                value = item.get(field.name, "")
+                row[field.name] = "; ".join(value) if field.kind == NAMES else value
+        if spec.owner:
+            row[spec.owner] = owner
+        if "key" in spec.table_key:
+            row["key"] = _participation_key(owner, item)
+        if "position" in spec.table_key:
+            row["position"] = position
+        out[spec.table].append(row)
+        identity = "/".join(str(row[name]) for name in spec.table_key)
+        for part in spec.layout:  # in the order of the record's keys, as a reader of its file meets them
+            if part is SOURCES:
+                cite(spec, identity, item["sources"])
+            elif isinstance(part, Children):
+                for index, child in enumerate(item[part.key]):
+                    add(record(part.record), child, owner=item[spec.key], position=index)
+            elif isinstance(part, Field) and part.kind == REFS:
+                out[f"{spec.name}_{part.name}"] += [{spec.name: item[spec.key], part.to: other}
+                                                    for other in item[part.name]]
+
+    for name in TOP_LEVEL:
+        spec = record(name)
+        for item in dataset[spec.table]:
+            add(spec, item)
     return out
 
 
@@ -196,8 +173,10 @@ def _csv(fields, rows):
 def package_files(dataset, *, name, title, version, checksum):
     """{file name: bytes} of the data package: datapackage.json and one CSV per table."""
     files, resources = {}, []
+    definitions = {name: definition for name, (_spec, definition) in _declared_tables().items()}
+    definitions["citations"] = CITATIONS
     for table, rows in tables(dataset).items():
-        fields, primary_key, foreign_keys, description = TABLES[table]
+        fields, primary_key, foreign_keys, description = definitions[table]
         data = _csv(fields, rows)
         files[f"{table}.csv"] = data
         schema = {"fields": fields, "primaryKey": primary_key, "missingValues": [""]}

@@ -6,9 +6,36 @@ meetings added, removed or changed. It is a plain dict (served as JSON) and rend
 'changes since the previous review' section.
 """
 
-MECHANISM_FIELDS = ("name", "acronym", "kind", "governance", "region", "status", "founded", "ended",
-                    "parent_framework", "predecessor", "website", "status_note", "objectives", "secretariat_note")
-MEETING_FIELDS = ("title", "kind", "status", "start", "end", "city", "host", "theme")
+from dataclasses import dataclass
+
+from apps.curation.records import REFS, record
+
+from . import snapshots
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed from one version of the dataset to another: as data, and as readable sections."""
+
+    changes: dict
+    sections: list  # [(heading, [sentence, …])]
+
+
+def compare(old, new):
+    """What changed from snapshot ``old`` to ``new``: a later snapshot, 'current' (the published data as it
+    is now), or a dataset already read. The one comparison the edition page, the report, the API and the
+    ``snapshot diff`` command show."""
+    if new == "current":
+        new = snapshots.current_dataset()
+    elif not isinstance(new, dict):
+        new = snapshots.content(new)
+    changes = diff_datasets(snapshots.content(old), new)
+    return Comparison(changes, describe(changes))
+
+
+def _compared(name):
+    """The fields of a record type whose changes a reader is told of, in the order of its declaration."""
+    return tuple(f.name for f in record(name).fields if f.compared and f.name != record(name).key)
 
 
 def _participant(participation):
@@ -45,9 +72,13 @@ def diff_datasets(old, new):
     }
     for slug in sorted(set(before) & set(after)):
         old_m, new_m = before[slug], after[slug]
-        changes = _field_changes(old_m, new_m, MECHANISM_FIELDS)
-        if sorted(old_m["themes"]) != sorted(new_m["themes"]):
-            changes["themes"] = [sorted(old_m["themes"]), sorted(new_m["themes"])]
+        changes = {}
+        for name in _compared("mechanism"):
+            if record("mechanism").field(name).kind == REFS:
+                if sorted(old_m[name]) != sorted(new_m[name]):
+                    changes[name] = [sorted(old_m[name]), sorted(new_m[name])]
+            elif old_m.get(name, "") != new_m.get(name, ""):
+                changes[name] = [old_m.get(name, ""), new_m.get(name, "")]
         if changes:
             result["mechanisms_changed"].append({"slug": slug, "changes": changes})
 
@@ -71,7 +102,7 @@ def diff_datasets(old, new):
         for key in sorted(set(old_meetings) - set(new_meetings)):
             result["meetings_removed"].append({"mechanism": slug, "slug": key, "title": old_meetings[key]["title"]})
         for key in sorted(set(old_meetings) & set(new_meetings)):
-            changes = _field_changes(old_meetings[key], new_meetings[key], MEETING_FIELDS)
+            changes = _field_changes(old_meetings[key], new_meetings[key], _compared("meeting"))
             if changes:
                 result["meetings_changed"].append({"mechanism": slug, "slug": key, "changes": changes})
     return result

@@ -31,25 +31,28 @@ def _require_editor(user, action):
         raise PublishRefused([f"{user or 'Nobody'} may not {action}: it takes the editor role."])
 
 
-def submit_for_review(*, edition, user):
-    """Move a draft edition into review."""
-    _require_editor(user, "submit an edition for review")
-    if edition.status != ReviewEdition.Status.DRAFT:
-        raise PublishRefused([f"'{edition}' is {edition.get_status_display().lower()}, not a draft."])
-    edition.status = ReviewEdition.Status.IN_REVIEW
+def _move(edition, *, user, action, source, target):
+    """Move ``edition`` from status ``source`` to ``target`` as ``user``, who must be an editor."""
+    _require_editor(user, action)
+    if edition.status != source:
+        current = edition.get_status_display().lower()
+        raise PublishRefused([f"'{edition}' is {current}, not {ReviewEdition.Status(source).label.lower()}."])
+    edition.status = target
     with acting_as(user):
         save_edition(edition)
     return edition
+
+
+def submit_for_review(*, edition, user):
+    """Move a draft edition into review."""
+    return _move(edition, user=user, action="submit an edition for review",
+                 source=ReviewEdition.Status.DRAFT, target=ReviewEdition.Status.IN_REVIEW)
 
 
 def return_to_draft(*, edition, user):
-    _require_editor(user, "return an edition to draft")
-    if edition.status != ReviewEdition.Status.IN_REVIEW:
-        raise PublishRefused([f"'{edition}' is {edition.get_status_display().lower()}, not in review."])
-    edition.status = ReviewEdition.Status.DRAFT
-    with acting_as(user):
-        save_edition(edition)
-    return edition
+    """Send an edition in review back to draft."""
+    return _move(edition, user=user, action="return an edition to draft",
+                 source=ReviewEdition.Status.IN_REVIEW, target=ReviewEdition.Status.DRAFT)
 
 
 def publish_refusals(edition, user):

@@ -10,7 +10,7 @@ from apps.mechanisms.charts import MEETING_COLOUR, meetings_per_year
 from apps.reviews.models import ReviewEdition, Snapshot
 
 from . import snapshots
-from .diff import describe, diff_datasets
+from .diff import compare
 
 KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "other": "Other"}
 ROLE_GROUPS = (
@@ -130,7 +130,7 @@ def context(snapshot):
                      key=lambda pair: (-pair[1], pair[0]))
     changes = None
     if previous is not None:
-        changes = describe(diff_datasets(snapshots.content(previous), dataset))
+        changes = compare(previous, dataset).sections
     return {
         "snapshot": snapshot, "edition": edition, "counts": snapshot.counts,
         "annex_a": list(by_region.items()), "annex_b": annex_b, "annex_c": annex_c, "annex_d": annex_d,

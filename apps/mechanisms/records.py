@@ -48,10 +48,11 @@ register(
     ),
     Record(
         "mechanism_name", MechanismName, key="name", owner="mechanism", table="mechanism_names",
+        table_key=("mechanism", "name"),
         order=("valid_from", "name"), description="Other names of mechanisms.", layout=NAME_LAYOUT,
     ),
     Record(
-        "participation", Participation, key="", owner="mechanism", table="participations",
+        "participation", Participation, key="", owner="mechanism", table="participations", table_key=("key",),
         order=("role", "state", "organization", "start"),
         description="Who takes part in each mechanism, in which role and when.",
         layout=(

@@ -2,6 +2,7 @@
 
 from django.db.models import F
 
+from apps.curation.records import REF, record
 from apps.curation.selectors import citation_rows, citations_prefetch
 from apps.mechanisms.selectors import short_names_prefetch
 from apps.states.models import State
@@ -23,32 +24,39 @@ def host_states():
     return State.objects.filter(hosted_meetings__isnull=False).distinct().order_by("name")
 
 
-MEETING_FIELDS = ("id", "slug", "title", "kind", "status", "start", "end", "date_as_written", "city",
-                  "venue_as_written", "theme", "note", "mechanism__slug", "mechanism__acronym", "mechanism__name",
-                  "mechanism__kind", "host__alpha3", "host__name")
+def meeting_fields():
+    """The columns ``meeting_api_rows`` reads: the meeting's declared fields (a referred state by its code
+    and name), its mechanism's reference, and its id for the citations."""
+    columns = ["id"]
+    for field in record("meeting").fields:
+        columns += [f"{field.name}__alpha3", f"{field.name}__name"] if field.kind == REF else [field.name]
+    return (*columns, "mechanism__slug", "mechanism__acronym", "mechanism__name", "mechanism__kind")
 
 
 def meeting_api_rows(meetings, *, meeting_url, mechanism_url):
-    """Meetings read with ``.values(*MEETING_FIELDS)``, as the API lists them (MeetingSerializer's shape).
+    """Meetings read with ``.values(*meeting_fields())``, as the API lists them (MeetingSerializer's shape).
 
     The meetings list is the API's busiest read at scale; plain rows and one citations query for the
     page replace a model instance and four nested serializers per meeting (bench/RESULTS.md). The URL
     arguments turn a slug into the record's absolute API address.
     """
     sources = citation_rows(Meeting, [m["id"] for m in meetings])
-    return [
-        {
-            "slug": m["slug"], "title": m["title"], "kind": m["kind"], "status": m["status"], "start": m["start"],
-            "end": m["end"], "date_as_written": m["date_as_written"], "city": m["city"],
-            "host": {"alpha3": m["host__alpha3"], "name": m["host__name"]} if m["host__alpha3"] else None,
-            "venue_as_written": m["venue_as_written"], "theme": m["theme"], "note": m["note"],
-            "mechanism": {"slug": m["mechanism__slug"], "acronym": m["mechanism__acronym"],
-                          "name": m["mechanism__name"], "kind": m["mechanism__kind"],
-                          "url": mechanism_url(m["mechanism__slug"])},
-            "sources": sources.get(m["id"], []), "url": meeting_url(m["slug"]),
-        }
-        for m in meetings
-    ]
+    fields = record("meeting").fields
+    rows = []
+    for m in meetings:
+        row = {}
+        for field in fields:
+            if field.kind == REF:  # a state: the host
+                code = m[f"{field.name}__alpha3"]
+                row[field.name] = {"alpha3": code, "name": m[f"{field.name}__name"]} if code else None
+            else:
+                row[field.name] = m[field.name]
+        row["mechanism"] = {"slug": m["mechanism__slug"], "acronym": m["mechanism__acronym"],
+                            "name": m["mechanism__name"], "kind": m["mechanism__kind"],
+                            "url": mechanism_url(m["mechanism__slug"])}
+        row["sources"], row["url"] = sources.get(m["id"], []), meeting_url(m["slug"])
+        rows.append(row)
+    return rows
 
 
 def meetings_hosted_by(state):

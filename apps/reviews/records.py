@@ -12,11 +12,12 @@ register(
             Field("slug", required=True), Field("year", INTEGER, required=True), Field("title"),
             Field("authors", NAMES, default=()), Field("publisher"), Field("series"), Field("series_number"),
             Field("isbn"), Field("issn"), Field("published", DATE), Field("url"),
-            Field("status", CHOICE, default="published"), SOURCES,
+            Field("status", CHOICE, default="published", tabled=False), SOURCES,  # a snapshot's are all published
         ),
     ),
     Record(
         "review_entry", ReviewEntry, key="edition", owner="mechanism", table="review_entries", order=("edition",),
+        table_key=("edition", "mechanism"),
         description="How each published edition classified and described each mechanism.",
         layout=(
             Field("edition", REF, to="edition", required=True), Field("section"), Field("kind", CHOICE, required=True),
@@ -26,6 +27,7 @@ register(
     ),
     Record(
         "discrepancy", Discrepancy, key="", owner="mechanism", table="discrepancies", order=("position",),
+        table_key=("mechanism", "position"),
         description="Places where the source contradicts itself, with the value recorded and the other one.",
         layout=(
             Field("subject"), Field("recorded"), Field("recorded_source", PLACE), Field("conflicting"),

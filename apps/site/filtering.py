@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.shortcuts import render
+from django.views import View
+
 
 @dataclass(frozen=True)
 class FilterProblem:
@@ -53,3 +56,47 @@ def api_query(request, filterset):
 def filter_values(request, filterset):
     """{filter name: the value given}, for the form to show what is applied."""
     return {name: request.GET.get(name, "") for name in filterset.filters}
+
+
+class FilteredListView(View):
+    """A public list filtered by the query string through the API's own FilterSet.
+
+    A page names its template, FilterSet, queryset and filter labels; ``choices`` gives what its form
+    offers, ``own_problems`` the faults of its own parameters, and ``shown`` what it draws from the
+    records found. Faulty filters give the form back with every problem named, and a 400.
+    """
+
+    template_name = ""
+    section = ""
+    filterset_class = None
+    labels = {}
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def choices(self):
+        return {}
+
+    def own_problems(self):
+        return []
+
+    def shown(self, records):
+        return {}
+
+    def get(self, request):
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset())
+        problems = filter_problems(request, filterset, self.labels) + self.own_problems()
+        context = {
+            "section": self.section,
+            "values": filter_values(request, filterset),
+            "labels": self.labels,
+            **self.choices(),
+            "problems": problems,
+            "invalid": {problem.name for problem in problems},
+            "api_query": api_query(request, filterset),
+        }
+        if problems:
+            return render(request, self.template_name, context, status=400)
+        records = list(filterset.qs)
+        context.update({"is_filtered": bool(context["api_query"]), **self.shown(records)})
+        return render(request, self.template_name, context)

@@ -5,14 +5,14 @@ from django.urls import include, path, re_path
 from .views import editions, mechanisms, meetings, states
 
 mechanism_pages = [
-    path("", mechanisms.mechanism_directory, name="directory"),
+    path("", mechanisms.MechanismDirectory.as_view(), name="directory"),
     path("<slug:slug>/", mechanisms.mechanism_detail, name="detail"),
 ]
 state_pages = [
     re_path(r"^(?P<alpha3>[A-Za-z]{3})/$", states.state_detail, name="detail"),
 ]
 meeting_pages = [
-    path("", meetings.meeting_list, name="list"),
+    path("", meetings.MeetingList.as_view(), name="list"),
 ]
 edition_pages = [
     path("", editions.edition_index, name="index"),

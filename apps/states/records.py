@@ -13,7 +13,8 @@ register(
                 Field("note"), Children("names", "state_name", "names"), SOURCES),
     ),
     Record(
-        "state_name", StateName, key="name", owner="state", table="state_names", order=("valid_from", "name"),
+        "state_name", StateName, key="name", owner="state", table="state_names", table_key=("state", "name"),
+        order=("valid_from", "name"),
         description="Former names and other names of states.", layout=NAME_LAYOUT,
     ),
     Record(
@@ -25,7 +26,7 @@ register(
     ),
     Record(
         "organization_name", OrganizationName, key="name", owner="organization", table="organization_names",
-        label="organisation name",
+        label="organisation name", table_key=("organization", "name"),
         order=("valid_from", "name"), description="Other names of organisations.", layout=NAME_LAYOUT,
     ),
 )

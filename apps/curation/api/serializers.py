@@ -3,6 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.curation.records import PLACE, record
+
+
+def declared_fields(name, *, without=()):
+    """The fields of record type ``name`` as its declaration orders them (``records.py``), for an API
+    field list: a field declared there reaches the API without being listed again."""
+    return [f.name for f in record(name).fields if f.kind != PLACE and f.name not in without]
+
 
 class CitationSerializer(serializers.Serializer):
     edition = serializers.CharField(source="source.slug", read_only=True,

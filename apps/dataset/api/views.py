@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from apps.curation.api.views import PublicReadOnlyViewSet
 from apps.reviews.models import Snapshot
 
-from .. import exports, snapshots
-from ..diff import describe, diff_datasets
+from .. import exports
+from ..diff import compare
 from .serializers import SnapshotDiffSerializer, SnapshotSerializer
 
 
@@ -54,10 +54,6 @@ class SnapshotViewSet(PublicReadOnlyViewSet):
     def diff(self, request, slug=None, other=None):
         public = Snapshot.objects.public()
         old = get_object_or_404(public, slug=slug)
-        if other == "current":
-            new_data = snapshots.current_dataset()
-        else:
-            new_data = snapshots.content(get_object_or_404(public, slug=other))
-        result = diff_datasets(snapshots.content(old), new_data)
-        summary = [{"heading": heading, "changes": lines} for heading, lines in describe(result)]
-        return Response({"old": old.slug, "new": other, **result, "summary": summary})
+        comparison = compare(old, other if other == "current" else get_object_or_404(public, slug=other))
+        summary = [{"heading": heading, "changes": lines} for heading, lines in comparison.sections]
+        return Response({"old": old.slug, "new": other, **comparison.changes, "summary": summary})

@@ -3,7 +3,7 @@ from collections import Counter
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.curation.api.serializers import CitationSerializer, NamePeriodSerializer
+from apps.curation.api.serializers import CitationSerializer, NamePeriodSerializer, declared_fields
 from apps.states.api.serializers import OrganizationRefSerializer, StateRefSerializer
 
 from ..models import Mechanism, Participation, Region, Theme
@@ -12,7 +12,7 @@ from ..models import Mechanism, Participation, Region, Theme
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
-        fields = ["slug", "name", "order"]
+        fields = declared_fields("region")
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -20,7 +20,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Theme
-        fields = ["slug", "name", "description", "url"]
+        fields = [*declared_fields("theme"), "url"]
 
 
 class MechanismRefSerializer(serializers.ModelSerializer):
@@ -38,14 +38,14 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participation
-        fields = ["state", "organization", "role", "as_written", "start", "end"]
+        fields = declared_fields("participation", without=("note",))
 
 
 class ParticipationDetailSerializer(ParticipationSerializer):
     sources = CitationSerializer(many=True, read_only=True)
 
     class Meta(ParticipationSerializer.Meta):
-        fields = [*ParticipationSerializer.Meta.fields, "note", "sources"]
+        fields = [*declared_fields("participation"), "sources"]
 
 
 class MechanismSerializer(serializers.ModelSerializer):
@@ -133,8 +133,8 @@ class MechanismDetailSerializer(MechanismSerializer):
     class Meta(MechanismSerializer.Meta):
         fields = [
             *MechanismSerializer.Meta.fields[:-1],
-            "status_note", "other_names", "website", "objectives", "secretariat_note", "meetings", "documents",
-            "review_entries", "discrepancies", "sources", "url",
+            *(name for name in declared_fields("mechanism") if name not in MechanismSerializer.Meta.fields),
+            "other_names", "meetings", "documents", "review_entries", "discrepancies", "sources", "url",
         ]
 
     @extend_schema_field(MeetingSummarySerializer)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.curation.api.serializers import CitationSerializer
+from apps.curation.api.serializers import CitationSerializer, declared_fields
 from apps.mechanisms.api.serializers import MechanismRefSerializer
 from apps.states.api.serializers import StateRefSerializer
 
@@ -15,10 +15,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = [
-            "slug", "title", "kind", "status", "start", "end", "date_as_written", "city", "host",
-            "venue_as_written", "theme", "note", "mechanism", "sources", "url",
-        ]
+        fields = [*declared_fields("meeting"), "mechanism", "sources", "url"]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -30,4 +27,6 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["slug", "title", "kind", "date", "meeting", "mechanism", "link", "note", "sources", "url"]
+        # The document's own address is 'link': 'url' is its address in this API.
+        fields = [*(("link" if name == "url" else name) for name in declared_fields("document")), "mechanism",
+                  "sources", "url"]

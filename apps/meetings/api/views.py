@@ -5,7 +5,7 @@ from apps.curation.selectors import citations_prefetch
 
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
 from ..models import Document, Meeting
-from ..selectors import MEETING_FIELDS, meeting_api_rows
+from ..selectors import meeting_api_rows, meeting_fields
 from .serializers import DocumentSerializer, MeetingSerializer
 
 
@@ -23,7 +23,7 @@ class MeetingViewSet(PublicReadOnlyViewSet):
 
     def list(self, request, *args, **kwargs):
         # The same representation as MeetingSerializer (the schema documents that), built from plain rows.
-        page = self.paginate_queryset(self.filter_queryset(Meeting.objects.all()).values(*MEETING_FIELDS))
+        page = self.paginate_queryset(self.filter_queryset(Meeting.objects.all()).values(*meeting_fields()))
         meeting_url = _url_maker(request, "api:meeting-detail")
         mechanism_url = _url_maker(request, "api:mechanism-detail")
         return self.get_paginated_response(

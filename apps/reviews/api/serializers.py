@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.curation.api.serializers import declared_fields
 from apps.mechanisms.api.serializers import MechanismRefSerializer
 
 from ..models import ReviewEdition, ReviewEntry, Snapshot
@@ -27,10 +28,9 @@ class ReviewEditionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewEdition
-        fields = [
-            "slug", "year", "title", "authors", "publisher", "series", "series_number", "isbn", "issn",
-            "published", "entry_count", "url",
-        ]
+        # The edition's own address is not shown: 'url' is its address in this API. Its status is always
+        # 'published' here.
+        fields = [*declared_fields("edition", without=("url", "status")), "entry_count", "url"]
 
 
 class EditionEntrySerializer(serializers.ModelSerializer):

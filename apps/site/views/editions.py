@@ -4,8 +4,8 @@ changed since the previous edition."""
 from django.http import Http404
 from django.shortcuts import render
 
-from apps.dataset import exports, snapshots
-from apps.dataset.diff import describe, diff_datasets
+from apps.dataset import exports
+from apps.dataset.diff import compare
 from apps.dataset.report import previous_snapshot
 from apps.reviews import selectors
 from apps.reviews.models import ReviewEdition, Snapshot
@@ -26,7 +26,7 @@ def edition_detail(request, year):
     changes = None
     if latest and previous:
         latest_content = Snapshot.objects.get(pk=latest.pk)  # the one snapshot whose content is read
-        changes = describe(diff_datasets(snapshots.content(previous), snapshots.content(latest_content)))
+        changes = compare(previous, latest_content).sections
     return render(request, "reviews/edition.html", {
         "section": "editions",
         "edition": edition,

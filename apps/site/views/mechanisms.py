@@ -10,7 +10,7 @@ from apps.mechanisms.filtersets import MechanismFilterSet
 from apps.mechanisms.models import Participation, Region, Theme
 from apps.meetings.models import Meeting
 from apps.reviews.selectors import latest_published_edition
-from apps.site.filtering import FilterProblem, api_query, filter_problems, filter_values, url_without
+from apps.site.filtering import FilteredListView, FilterProblem, url_without
 from apps.site.views.meetings import meetings_by_year
 
 FILTER_LABELS = {
@@ -62,42 +62,46 @@ def _count_by_region_and_kind(mechanisms):
     ]
 
 
-def mechanism_directory(request):
+class MechanismDirectory(FilteredListView):
     """Every mechanism, filtered by the query string through the API's own FilterSet; with its pictures."""
-    filterset = MechanismFilterSet(request.GET, queryset=selectors.mechanism_directory())
-    problems = filter_problems(request, filterset, FILTER_LABELS)
-    matrix_order = request.GET.get("matrix_order") or "mechanisms"
-    if matrix_order not in charts.MATRIX_ORDERS:
-        problems.append(_matrix_order_problem(request, matrix_order))
-    context = {
-        "section": "mechanisms",
-        "values": filter_values(request, filterset),
-        "labels": FILTER_LABELS,
-        "kinds": Kind.choices,
-        "governances": Governance.choices,
-        "statuses": Status.choices,
-        "roles": Participation.Role.choices,
-        "regions": Region.objects.all(),
-        "themes": Theme.objects.all(),
-        "states": selectors.participating_states(),
-        "problems": problems,
-        "invalid": {problem.name for problem in problems},
-        "api_query": api_query(request, filterset),
-    }
-    if problems:
-        return render(request, "mechanisms/directory.html", context, status=400)
-    mechanisms = list(filterset.qs)
-    for mechanism in mechanisms:
-        mechanism.state_count = len({participation.state_id for participation in mechanism.state_participations})
-    context.update({
-        "mechanisms": mechanisms,
-        "is_filtered": bool(context["api_query"]),
-        "timeline": charts.mechanism_timeline(mechanisms),
-        "matrix": charts.membership_matrix(mechanisms, order=matrix_order),
-        "matrix_order": matrix_order,
-        "matrix_orders": charts.MATRIX_ORDERS,
-    })
-    return render(request, "mechanisms/directory.html", context)
+
+    template_name = "mechanisms/directory.html"
+    section = "mechanisms"
+    filterset_class = MechanismFilterSet
+    labels = FILTER_LABELS
+
+    def get_queryset(self):
+        return selectors.mechanism_directory()
+
+    def matrix_order(self):
+        return self.request.GET.get("matrix_order") or "mechanisms"
+
+    def own_problems(self):
+        if self.matrix_order() in charts.MATRIX_ORDERS:
+            return []
+        return [_matrix_order_problem(self.request, self.matrix_order())]
+
+    def choices(self):
+        return {
+            "kinds": Kind.choices,
+            "governances": Governance.choices,
+            "statuses": Status.choices,
+            "roles": Participation.Role.choices,
+            "regions": Region.objects.all(),
+            "themes": Theme.objects.all(),
+            "states": selectors.participating_states(),
+        }
+
+    def shown(self, mechanisms):
+        for mechanism in mechanisms:
+            mechanism.state_count = len({participation.state_id for participation in mechanism.state_participations})
+        return {
+            "mechanisms": mechanisms,
+            "timeline": charts.mechanism_timeline(mechanisms),
+            "matrix": charts.membership_matrix(mechanisms, order=self.matrix_order()),
+            "matrix_order": self.matrix_order(),
+            "matrix_orders": charts.MATRIX_ORDERS,
+        }
 
 
 def _matrix_order_problem(request, value):

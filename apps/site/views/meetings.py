@@ -1,13 +1,12 @@
 """The public meetings page: meetings by year, filtered by the API's own FilterSet."""
 
-from django.shortcuts import render
 
 from apps.mechanisms.charts import meetings_per_year
 from apps.mechanisms.models import Mechanism
 from apps.meetings import selectors
 from apps.meetings.filtersets import MeetingFilterSet
 from apps.meetings.models import Meeting
-from apps.site.filtering import api_query, filter_problems, filter_values
+from apps.site.filtering import FilteredListView
 
 FILTER_LABELS = {
     "mechanism": "Mechanism",
@@ -20,31 +19,27 @@ FILTER_LABELS = {
 }
 
 
-def meeting_list(request):
-    filterset = MeetingFilterSet(request.GET, queryset=selectors.meeting_list())
-    problems = filter_problems(request, filterset, FILTER_LABELS)
-    context = {
-        "section": "meetings",
-        "values": filter_values(request, filterset),
-        "labels": FILTER_LABELS,
-        "mechanisms": Mechanism.objects.only("slug", "name", "acronym").order_by("name"),
-        "hosts": selectors.host_states(),
-        "kinds": Meeting.Kind.choices,
-        "statuses": Meeting.Status.choices,
-        "problems": problems,
-        "invalid": {problem.name for problem in problems},
-        "api_query": api_query(request, filterset),
-    }
-    if problems:
-        return render(request, "meetings/list.html", context, status=400)
-    meetings = list(filterset.qs)
-    context.update({
-        "meetings": meetings,
-        "meeting_years": meetings_by_year(meetings),
-        "chart": meetings_per_year(meetings),
-        "is_filtered": bool(context["api_query"]),
-    })
-    return render(request, "meetings/list.html", context)
+class MeetingList(FilteredListView):
+    """Meetings by year, filtered by the query string through the API's own FilterSet."""
+
+    template_name = "meetings/list.html"
+    section = "meetings"
+    filterset_class = MeetingFilterSet
+    labels = FILTER_LABELS
+
+    def get_queryset(self):
+        return selectors.meeting_list()
+
+    def choices(self):
+        return {
+            "mechanisms": Mechanism.objects.only("slug", "name", "acronym").order_by("name"),
+            "hosts": selectors.host_states(),
+            "kinds": Meeting.Kind.choices,
+            "statuses": Meeting.Status.choices,
+        }
+
+    def shown(self, meetings):
+        return {"meetings": meetings, "meeting_years": meetings_by_year(meetings), "chart": meetings_per_year(meetings)}
 
 
 def meetings_by_year(meetings):

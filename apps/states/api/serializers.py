@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.curation.api.serializers import CitationSerializer, NamePeriodSerializer
+from apps.curation.api.serializers import CitationSerializer, NamePeriodSerializer, declared_fields
 
 from ..models import Organization, State
 
@@ -25,7 +25,7 @@ class StateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = State
-        fields = ["alpha3", "alpha2", "numeric", "name", "official_name", "kind", "sovereign", "note", "url"]
+        fields = [*declared_fields("state"), "url"]
 
 
 class MechanismLinkSerializer(serializers.Serializer):
@@ -73,7 +73,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "acronym", "name", "kind", "state", "parent", "website", "url"]
+        fields = [*declared_fields("organization"), "url"]
 
 
 class OrganizationDetailSerializer(OrganizationSerializer):

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 
 from apps.curation.commands import CuratorCommand
 from apps.dataset import exports, snapshots
-from apps.dataset.diff import describe, diff_datasets
+from apps.dataset.diff import compare
 from apps.reviews.models import Snapshot
 
 
@@ -78,13 +78,11 @@ class Command(CuratorCommand):
         self.stdout.write(f"Wrote {output} ({len(result.data)} bytes).")
 
     def handle_diff(self, old, new, as_json=False, **options):
-        before = snapshots.content(self._snapshot(old))
-        after = snapshots.current_dataset() if new == "current" else snapshots.content(self._snapshot(new))
-        result = diff_datasets(before, after)
+        comparison = compare(self._snapshot(old), new if new == "current" else self._snapshot(new))
         if as_json:
-            self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
+            self.stdout.write(json.dumps(comparison.changes, indent=2, ensure_ascii=False))
             return
-        sections = describe(result)
+        sections = comparison.sections
         if not sections:
             self.stdout.write("No changes.")
         for heading, lines in sections:
