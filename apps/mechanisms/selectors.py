@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from apps.curation.selectors import citations_prefetch
 from apps.states.models import State
 
-from .models import Mechanism, MechanismName, Participation
+from .models import Mechanism, MechanismName, Participation, Region, Theme
 
 
 def _related(name):
@@ -172,6 +172,19 @@ def mechanism_page():
         published_review_entries_prefetch(),
         discrepancies_prefetch(),
     )
+
+
+def regions():
+    return Region.objects.all()
+
+
+def themes():
+    return Theme.objects.all()
+
+
+def mechanism_choices():
+    """Every mechanism by name, with what a form's list shows of it."""
+    return Mechanism.objects.only("slug", "name", "acronym").order_by("name")
 
 
 def participating_states():

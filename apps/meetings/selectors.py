@@ -7,7 +7,7 @@ from apps.curation.selectors import citation_rows, citations_prefetch
 from apps.mechanisms.selectors import short_names_prefetch
 from apps.states.models import State
 
-from .models import Meeting
+from .models import Document, Meeting
 
 
 def meeting_list():
@@ -17,6 +17,23 @@ def meeting_list():
         .prefetch_related(citations_prefetch(), short_names_prefetch("mechanism__other_names"))
         .order_by(F("start_earliest").asc(nulls_last=True), "start", "slug")
     )
+
+
+def meeting_api_list():
+    return Meeting.objects.select_related("mechanism", "host").prefetch_related(citations_prefetch())
+
+
+def meeting_rows():
+    """Meetings as plain rows of the columns ``meeting_api_rows`` reads."""
+    return Meeting.objects.values(*meeting_fields())
+
+
+def document_api_list():
+    return Document.objects.select_related("mechanism", "meeting").prefetch_related(citations_prefetch())
+
+
+def meeting_count():
+    return Meeting.objects.count()
 
 
 def host_states():

@@ -1,6 +1,8 @@
-"""Reads of review editions for the public pages: published editions only."""
+"""Reads of review editions and snapshots for the public: published editions only."""
 
-from .models import ReviewEdition, Snapshot
+from django.db.models import Count, Prefetch
+
+from .models import ReviewEdition, ReviewEntry, Snapshot
 
 
 def latest_published_edition():
@@ -20,3 +22,25 @@ def edition_entries(edition):
 def edition_snapshots(edition):
     """The edition's snapshots, newest first, without their (large) content."""
     return Snapshot.objects.filter(edition=edition).defer("content").order_by("-created_at", "-pk")
+
+
+def published_editions():
+    """Published editions, newest first."""
+    return ReviewEdition.published_editions.order_by("-year", "-slug")
+
+
+def edition_api_list():
+    return ReviewEdition.published_editions.annotate(entry_count=Count("entries"))
+
+
+def edition_api_detail():
+    return edition_api_list().prefetch_related(
+        Prefetch("entries", queryset=ReviewEntry.objects.select_related("mechanism", "region")
+                 .order_by("section", "mechanism__slug")),
+        Prefetch("snapshots", queryset=Snapshot.objects.defer("content").order_by("created_at")),
+    )
+
+
+def public_snapshots():
+    """Snapshots of published editions, with their edition; without their content unless asked."""
+    return Snapshot.objects.public().select_related("edition")

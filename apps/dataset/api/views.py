@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.curation.api.views import PublicReadOnlyViewSet
-from apps.reviews.models import Snapshot
+from apps.reviews import selectors
 
 from .. import exports
 from ..diff import compare
@@ -22,7 +22,7 @@ class SnapshotViewSet(PublicReadOnlyViewSet):
     ordering = ["-created_at"]
 
     def list_queryset(self):
-        return Snapshot.objects.public().select_related("edition").defer("content")
+        return selectors.public_snapshots().defer("content")
 
     @extend_schema(
         summary="Download a snapshot",
@@ -35,7 +35,7 @@ class SnapshotViewSet(PublicReadOnlyViewSet):
     @action(detail=True, url_path=r"download/(?P<format_name>json|yaml|datapackage|report)",
             url_name="download", filter_backends=[], pagination_class=None)
     def download(self, request, slug=None, format_name=None):
-        snapshot = get_object_or_404(Snapshot.objects.public().select_related("edition"), slug=slug)
+        snapshot = get_object_or_404(selectors.public_snapshots(), slug=slug)
         result = exports.export(snapshot, format_name)
         response = HttpResponse(result.data, content_type=result.content_type)
         disposition = "inline" if format_name == "report" else "attachment"
@@ -52,7 +52,7 @@ class SnapshotViewSet(PublicReadOnlyViewSet):
     @action(detail=True, url_path=r"diff/(?P<other>[a-z0-9]+(?:-[a-z0-9]+)*)", url_name="diff",
             filter_backends=[], pagination_class=None)
     def diff(self, request, slug=None, other=None):
-        public = Snapshot.objects.public()
+        public = selectors.public_snapshots()
         old = get_object_or_404(public, slug=slug)
         comparison = compare(old, other if other == "current" else get_object_or_404(public, slug=other))
         summary = [{"heading": heading, "changes": lines} for heading, lines in comparison.sections]

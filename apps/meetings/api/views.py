@@ -1,11 +1,9 @@
 from django.urls import reverse
 
 from apps.curation.api.views import PublicReadOnlyViewSet
-from apps.curation.selectors import citations_prefetch
 
+from .. import selectors
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
-from ..models import Document, Meeting
-from ..selectors import meeting_api_rows, meeting_fields
 from .serializers import DocumentSerializer, MeetingSerializer
 
 
@@ -19,15 +17,15 @@ class MeetingViewSet(PublicReadOnlyViewSet):
     ordering = ["start_earliest", "slug"]
 
     def list_queryset(self):
-        return Meeting.objects.select_related("mechanism", "host").prefetch_related(citations_prefetch())
+        return selectors.meeting_api_list()
 
     def list(self, request, *args, **kwargs):
         # The same representation as MeetingSerializer (the schema documents that), built from plain rows.
-        page = self.paginate_queryset(self.filter_queryset(Meeting.objects.all()).values(*meeting_fields()))
+        page = self.paginate_queryset(self.filter_queryset(selectors.meeting_rows()))
         meeting_url = _url_maker(request, "api:meeting-detail")
         mechanism_url = _url_maker(request, "api:mechanism-detail")
         return self.get_paginated_response(
-            meeting_api_rows(page, meeting_url=meeting_url, mechanism_url=mechanism_url)
+            selectors.meeting_api_rows(page, meeting_url=meeting_url, mechanism_url=mechanism_url)
         )
 
 
@@ -47,4 +45,4 @@ class DocumentViewSet(PublicReadOnlyViewSet):
     ordering = ["date_earliest", "slug"]
 
     def list_queryset(self):
-        return Document.objects.select_related("mechanism", "meeting").prefetch_related(citations_prefetch())
+        return selectors.document_api_list()

@@ -1,8 +1,6 @@
-from django.db.models import Count, Prefetch
-
 from apps.curation.api.views import PublicReadOnlyViewSet
 
-from ..models import ReviewEdition, ReviewEntry, Snapshot
+from .. import selectors
 from .serializers import ReviewEditionDetailSerializer, ReviewEditionSerializer
 
 
@@ -16,11 +14,7 @@ class ReviewEditionViewSet(PublicReadOnlyViewSet):
     ordering = ["year"]
 
     def list_queryset(self):
-        return ReviewEdition.published_editions.annotate(entry_count=Count("entries"))
+        return selectors.edition_api_list()
 
     def detail_queryset(self):
-        return self.list_queryset().prefetch_related(
-            Prefetch("entries", queryset=ReviewEntry.objects.select_related("mechanism", "region")
-                     .order_by("section", "mechanism__slug")),
-            Prefetch("snapshots", queryset=Snapshot.objects.defer("content").order_by("created_at")),
-        )
+        return selectors.edition_api_detail()

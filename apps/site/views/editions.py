@@ -8,11 +8,10 @@ from apps.dataset import exports
 from apps.dataset.diff import compare
 from apps.dataset.report import previous_snapshot
 from apps.reviews import selectors
-from apps.reviews.models import ReviewEdition, Snapshot
 
 
 def edition_index(request):
-    editions = ReviewEdition.published_editions.order_by("-year", "-slug")
+    editions = selectors.published_editions()
     return render(request, "reviews/editions.html", {"section": "editions", "editions": editions})
 
 
@@ -25,7 +24,7 @@ def edition_detail(request, year):
     previous = previous_snapshot(latest) if latest else None
     changes = None
     if latest and previous:
-        latest_content = Snapshot.objects.get(pk=latest.pk)  # the one snapshot whose content is read
+        latest_content = selectors.public_snapshots().get(pk=latest.pk)  # the one snapshot whose content is read
         changes = compare(previous, latest_content).sections
     return render(request, "reviews/edition.html", {
         "section": "editions",
@@ -36,5 +35,5 @@ def edition_detail(request, year):
         "previous": previous,
         "changes": changes,
         "formats": exports.FORMATS,
-        "other_editions": ReviewEdition.published_editions.exclude(pk=edition.pk).order_by("-year"),
+        "other_editions": selectors.published_editions().exclude(pk=edition.pk),
     })

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from apps.mechanisms import charts, selectors
 from apps.mechanisms.classification import Governance, Kind, Status
 from apps.mechanisms.filtersets import MechanismFilterSet
-from apps.mechanisms.models import Participation, Region, Theme
-from apps.meetings.models import Meeting
+from apps.mechanisms.models import Participation
+from apps.meetings.selectors import meeting_count
 from apps.reviews.selectors import latest_published_edition
 from apps.site.filtering import FilteredListView, FilterProblem, url_without
 from apps.site.views.meetings import meetings_by_year
@@ -35,8 +35,8 @@ def home(request):
         "mechanism_count": len(mechanisms),
         "kinds": _count_by_kind(mechanisms),
         "regions": _count_by_region_and_kind(mechanisms),
-        "state_count": Participation.objects.filter(state__isnull=False).values("state").distinct().count(),
-        "meeting_count": Meeting.objects.count(),
+        "state_count": selectors.participating_states().count(),
+        "meeting_count": meeting_count(),
         "edition": latest_published_edition(),
         "changes": selectors.recent_mechanism_changes(limit=40),
         "timeline": charts.mechanism_timeline(mechanisms),
@@ -87,8 +87,8 @@ class MechanismDirectory(FilteredListView):
             "governances": Governance.choices,
             "statuses": Status.choices,
             "roles": Participation.Role.choices,
-            "regions": Region.objects.all(),
-            "themes": Theme.objects.all(),
+            "regions": selectors.regions(),
+            "themes": selectors.themes(),
             "states": selectors.participating_states(),
         }
 

@@ -2,7 +2,7 @@
 
 
 from apps.mechanisms.charts import meetings_per_year
-from apps.mechanisms.models import Mechanism
+from apps.mechanisms.selectors import mechanism_choices
 from apps.meetings import selectors
 from apps.meetings.filtersets import MeetingFilterSet
 from apps.meetings.models import Meeting
@@ -32,7 +32,7 @@ class MeetingList(FilteredListView):
 
     def choices(self):
         return {
-            "mechanisms": Mechanism.objects.only("slug", "name", "acronym").order_by("name"),
+            "mechanisms": mechanism_choices(),
             "hosts": selectors.host_states(),
             "kinds": Meeting.Kind.choices,
             "statuses": Meeting.Status.choices,

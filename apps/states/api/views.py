@@ -1,27 +1,13 @@
-from django.db.models import Prefetch
-
 from apps.curation.api.views import PublicReadOnlyViewSet
-from apps.curation.selectors import citations_prefetch
 
+from .. import selectors
 from ..filtersets import OrganizationFilterSet, StateFilterSet
-from ..models import Organization, State
 from .serializers import (
     OrganizationDetailSerializer,
     OrganizationSerializer,
     StateDetailSerializer,
     StateSerializer,
 )
-
-
-def _participations_with_mechanism():
-    # Participations belong to the mechanisms app, above this one: read through the relation it adds.
-    participation = State._meta.get_field("participations").related_model
-    return Prefetch(
-        "participations",
-        queryset=participation.objects.select_related("mechanism")
-        .prefetch_related(citations_prefetch())
-        .order_by("mechanism__name", "role", "start"),
-    )
 
 
 class StateViewSet(PublicReadOnlyViewSet):
@@ -36,12 +22,10 @@ class StateViewSet(PublicReadOnlyViewSet):
     ordering = ["name"]
 
     def list_queryset(self):
-        return State.objects.select_related("sovereign")
+        return selectors.state_list()
 
     def detail_queryset(self):
-        return State.objects.select_related("sovereign").prefetch_related(
-            "names", citations_prefetch(), _participations_with_mechanism()
-        )
+        return selectors.state_detail()
 
     def get_object(self):
         # Codes are capitals; accept 'idn' as well as 'IDN'.
@@ -60,8 +44,7 @@ class OrganizationViewSet(PublicReadOnlyViewSet):
     ordering = ["name"]
 
     def list_queryset(self):
-        return Organization.objects.select_related("state", "parent")
+        return selectors.organization_list()
 
     def detail_queryset(self):
-        return self.list_queryset().prefetch_related("other_names", citations_prefetch(),
-                                                     _participations_with_mechanism())
+        return selectors.organization_detail()
