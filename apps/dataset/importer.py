@@ -256,6 +256,17 @@ class _Importer:
             values[field.name] = value
         return values if ok else None
 
+    def valid_items(self, file, key, spec, items):
+        """(index, where, data, values) of each record of ``items`` whose keys and values are valid; the
+        problems of the others are reported."""
+        for index, data in enumerate(items or []):
+            where = f"{key}[{index}]"
+            if not self.check_keys(file, where, data, spec.keys):
+                continue
+            values = self.values(file, where, spec, data)
+            if values is not None:
+                yield index, where, data, values
+
     def save(self, file, where, instance, values, *, model_label, key, exclude_validation=(), write=None):
         """Set ``values`` on ``instance``, validate with the model's rules, save if anything changed.
 
@@ -641,13 +652,7 @@ class _Importer:
         spec = record("review_entry")
         existing = {e.edition.slug: e for e in mechanism.review_entries.select_related("edition")}
         listed = set()
-        for index, data in enumerate(items or []):
-            where = f"review_entries[{index}]"
-            if not self.check_keys(file, where, data, spec.keys):
-                continue
-            values = self.values(file, where, spec, data)
-            if values is None:
-                continue
+        for _index, where, _data, values in self.valid_items(file, "review_entries", spec, items):
             edition = values["edition"]
             if edition.slug in listed:
                 self.error(file, where, f"a second entry for edition {edition.slug!r}")
@@ -668,13 +673,7 @@ class _Importer:
         """Discrepancies are known by their position in the file; their sources are places in editions."""
         spec = record("discrepancy")
         existing = list(mechanism.discrepancies.all())
-        for index, data in enumerate(items or []):
-            where = f"discrepancies[{index}]"
-            if not self.check_keys(file, where, data, spec.keys):
-                continue
-            values = self.values(file, where, spec, data)
-            if values is None:
-                continue
+        for index, where, data, values in self.valid_items(file, "discrepancies", spec, items):
             ok = True
             for field in spec.fields:
                 if field.kind != PLACE:
