@@ -677,9 +677,10 @@ def test_every_discrepancy_names_two_places_two_values_and_why():
 # side is a reading rather than a quotation, PASSAGES gives the words the review prints there. A side that none of
 # these bears out fails the test.
 
-# The review as text (the PDF flattened); not part of the repository.
-REVIEW_TEXT = Path(os.environ.get(
-    "REVIEW_TEXT", "/work/shared/sources/review-2013-harns-regional-consultation-mechanisms.txt"))
+# The review as text (the PDF flattened): not part of the repository, but of the team's shared folder beside
+# it (../shared/sources/), where every clone, CI's included, finds it; REVIEW_TEXT names another copy.
+REVIEW_TEXT = Path(os.environ.get("REVIEW_TEXT") or Path(__file__).resolve().parents[2] / "shared" / "sources"
+                   / "review-2013-harns-regional-consultation-mechanisms.txt")
 
 
 def _printed(text):
