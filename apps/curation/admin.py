@@ -315,8 +315,16 @@ class CuratedInlineFormSet(SharedChoicesMixin, BaseInlineFormSet):
         if record is None or record.history_type != "-":
             return None
         gone = record.instance
+        gone._state.adding = False  # it was a stored row: its form keeps its id
         gone._deleted_elsewhere = record
         return gone
+
+    def get_queryset(self):
+        # The admin pairs each posted row with the stored rows by position: once the rows are built, pair them
+        # with their own records, so that a row deleted meanwhile is still shown, with its error.
+        if self.is_bound and "forms" in self.__dict__:
+            return [form.instance for form in self.initial_forms]
+        return super().get_queryset()
 
     @property
     def deleted_elsewhere(self):

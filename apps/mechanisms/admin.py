@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
+from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, CuratedInlineFormSet
+from apps.curation.partial_dates import FORMAT_HELP
 from apps.meetings.models import Meeting
 
-from .models import Mechanism, MechanismName, Participation, Region, Theme
+from .models import TRANSITION_RULE, Mechanism, MechanismName, Participation, Region, Theme
 
 
 class MechanismNameInline(CuratedInline):
@@ -12,8 +13,42 @@ class MechanismNameInline(CuratedInline):
     fields = ("name", "kind", "valid_from", "valid_until")
 
 
-class ParticipationInline(CuratedInline):
+class TransitionHelp:
+    """The dates of a participation say the transition rule where the curator types them."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.model is Participation and db_field.name in ("start", "end") and field is not None:
+            field.help_text = f"{FORMAT_HELP} {TRANSITION_RULE}"
+        return field
+
+
+class ParticipationFormSet(CuratedInlineFormSet):
+    """The participations of one mechanism, checked together: the standing-role rule sees the rows being
+    saved (an expected role ended on the day a membership starts), not only what the database holds."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance._checked_with_siblings = True
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        to_delete = self.deleted_forms
+        changed = [form for form in self.forms if form.deleted_elsewhere is None and form not in to_delete
+                   and form.has_changed() and form.cleaned_data]
+        deleted = [form.instance for form in to_delete if form.instance.pk]
+        conflicts = Participation.validate_together(self.instance.pk, [form.instance for form in changed], deleted)
+        for row, message in conflicts:
+            form = next(form for form in changed if form.instance is row)
+            form.add_error("role", message)
+
+
+class ParticipationInline(TransitionHelp, CuratedInline):
     model = Participation
+    formset = ParticipationFormSet
     fields = ("state", "organization", "role", "as_written", "start", "end", "note")
     autocomplete_fields = ("state", "organization")
     show_change_link = True  # sources and history of a participation are on its own page
@@ -24,7 +59,8 @@ class ParticipationInline(CuratedInline):
 
 class MeetingInline(CuratedInline):
     model = Meeting
-    fields = ("slug", "title", "kind", "status", "start", "end", "city", "host")
+    fields = ("title", "slug", "kind", "status", "start", "end", "city", "host")
+    prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("host",)
     show_change_link = True
 
@@ -52,7 +88,7 @@ class MechanismAdmin(CuratedAdmin):
     list_display = ("name", "acronym", "kind", "governance", "region", "status", "founded", "participant_count")
     list_filter = ("kind", "governance", "region", "status", FoundedYearFilter, "themes")
     search_fields = ("name", "acronym", "slug", "other_names__name")
-    prepopulated_fields = {"slug": ("acronym",)}
+    prepopulated_fields = {"slug": ("name",)}  # filled while the name is typed, on a new record
     autocomplete_fields = ("parent_framework", "predecessor")
     filter_horizontal = ("themes",)
     inlines = [MechanismNameInline, ParticipationInline, MeetingInline, CitationInline]
@@ -89,7 +125,7 @@ class ParticipationYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CuratedAdmin):
+class ParticipationAdmin(TransitionHelp, CuratedAdmin):
     list_display = ("__str__", "mechanism", "role", "as_written", "start", "end")
     list_filter = ("role", "mechanism__kind", "mechanism__region", ParticipationYearFilter, "mechanism")
     search_fields = ("as_written", "state__name", "state__alpha3", "organization__name", "organization__acronym",
@@ -105,6 +141,7 @@ class ParticipationAdmin(CuratedAdmin):
 class RegionAdmin(CuratedAdmin):
     list_display = ("name", "slug", "order")
     search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
     inlines = [CitationInline]
 
 
@@ -112,3 +149,4 @@ class RegionAdmin(CuratedAdmin):
 class ThemeAdmin(CuratedAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}

@@ -24,7 +24,8 @@ class MeetingYearFilter(admin.SimpleListFilter):
 
 class DocumentInline(CuratedInline):
     model = Document
-    fields = ("slug", "title", "kind", "date", "url")
+    fields = ("title", "slug", "kind", "date", "url")
+    prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
 
 
@@ -35,6 +36,7 @@ class MeetingAdmin(CuratedAdmin):
     search_fields = ("title", "slug", "city", "theme", "mechanism__name", "mechanism__acronym", "host__name")
     autocomplete_fields = ("mechanism", "host")
     list_select_related = ("mechanism", "host")
+    prepopulated_fields = {"slug": ("title",)}
     inlines = [DocumentInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["mechanism", "title", "slug", "kind", "status"]}),
@@ -51,4 +53,5 @@ class DocumentAdmin(CuratedAdmin):
     search_fields = ("title", "slug", "mechanism__name", "mechanism__acronym")
     autocomplete_fields = ("mechanism", "meeting")
     list_select_related = ("mechanism", "meeting")
+    prepopulated_fields = {"slug": ("title",)}
     inlines = [CitationInline]

@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.curation.admin import CitationInline, CuratedAdmin, ReadOnlyAdmin
+from apps.curation.admin import ChangeReasonForm, CitationInline, CuratedAdmin, ReadOnlyAdmin
 
 from . import services, snapshots
 from .models import Discrepancy, ReviewEdition, ReviewEntry, Snapshot
@@ -23,8 +24,30 @@ class SnapshotInline(admin.TabularInline):
         return super().get_queryset(request).defer("content")
 
 
+class AuthorsField(forms.CharField):
+    """An edition's authors, one per line as printed, stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def has_changed(self, initial, data):
+        return self.to_python(initial) != self.to_python(data)
+
+
+class ReviewEditionForm(ChangeReasonForm):
+    authors = AuthorsField(required=False, help_text="One author per line, in the order printed, e.g. 'Harns, C.'.")
+
+
 @admin.register(ReviewEdition)
 class ReviewEditionAdmin(CuratedAdmin):
+    form = ReviewEditionForm
     list_display = ("title", "year", "series_number", "status", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "isbn")

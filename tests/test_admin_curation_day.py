@@ -1,0 +1,315 @@
+"""A day's real curation in the admin: the bugs a curator's walk-through found, each pinned by a test, and
+saves that change only what the curator changed."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.curation.partial_dates import PartialDateFormField
+from apps.mechanisms.models import Mechanism, Participation
+from apps.meetings.models import Document
+from apps.reviews import report, snapshots
+from apps.reviews.models import ReviewEdition
+from apps.states.models import State
+
+from . import factories
+from .html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def person(django_user_model, username, role="curator"):
+    user = django_user_model.objects.create_user(username=username, password="x", is_staff=True)
+    user.groups.set(Group.objects.filter(name=role))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def ana(django_user_model):
+    return person(django_user_model, "ana")
+
+
+@pytest.fixture
+def ben(django_user_model):
+    return person(django_user_model, "ben")
+
+
+def mechanism_url(mechanism):
+    return f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
+
+
+def open_form(client, url, form_id="mechanism_form"):
+    return form_data(client.get(url).content, form_id)
+
+
+def row_index(form, prefix, pk):
+    return next(key.split("-")[1] for key, value in form.items()
+                if key.startswith(f"{prefix}-") and key.endswith("-id") and value == str(pk))
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# ----- the 500 on the meeting page ----------------------------------------------------------------
+
+def test_an_outcome_document_added_on_the_meeting_page_is_saved_under_the_meetings_mechanism(ana):
+    mechanism = factories.mechanism()
+    meeting = factories.meeting(mechanism)
+    url = f"/admin/meetings/meeting/{meeting.pk}/change/"
+    data = open_form(ana, url, "meeting_form")
+    data.update({"documents-TOTAL_FORMS": "1", "documents-0-title": "Chair's summary",
+                 "documents-0-slug": "test-chairs-summary", "documents-0-kind": "declaration",
+                 "documents-0-date": "2012-06-12"})
+    response = ana.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    document = Document.objects.get(slug="test-chairs-summary")
+    assert (document.meeting, document.mechanism) == (meeting, mechanism)
+
+
+# ----- the stuck form, when someone deleted a row meanwhile ----------------------------------------
+
+def test_a_row_someone_else_deleted_does_not_block_the_save_and_is_reported(ana):
+    mechanism = factories.mechanism(name="Before")
+    kept = factories.participation(mechanism, "FRA", "member")
+    gone = factories.participation(mechanism, "DEU", "member")
+    form = open_form(ana, mechanism_url(mechanism))
+    Participation.objects.get(pk=gone.pk).delete()  # someone else, meanwhile
+
+    form["name"] = "After"
+    response = ana.post(mechanism_url(mechanism), form, follow=True)
+    assert response.redirect_chain, response.content.decode()[:2000]
+    assert any("deleted the participation" in m and "Germany" in m and "stays deleted" in m
+               for m in messages_of(response))
+    mechanism.refresh_from_db()
+    assert mechanism.name == "After"
+    assert list(mechanism.participations.all()) == [kept]
+
+
+def test_a_deleted_row_the_curator_had_edited_is_named_with_a_way_out_and_other_edits_kept(ana):
+    mechanism = factories.mechanism(name="Before")
+    gone = factories.participation(mechanism, "DEU", "member")
+    url = mechanism_url(mechanism)
+    form = open_form(ana, url)
+    Participation.objects.get(pk=gone.pk).delete()
+
+    index = row_index(form, "participations", gone.pk)
+    form.update({"name": "After", f"participations-{index}-note": "Joined in 2004"})
+    refused = ana.post(url, form)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "deleted this participation" in page and "Tick &#x27;Delete&#x27; to let it go" in page
+    assert "Select a valid choice" not in page
+    again = form_data(page, "mechanism_form")
+    assert again["name"] == "After"  # the curator's other edit is still in the form
+    again[f"participations-{index}-DELETE"] = "on"
+    assert ana.post(url, again).status_code == 302
+    mechanism.refresh_from_db()
+    assert mechanism.name == "After" and not mechanism.participations.exists()
+
+
+# ----- saves change only what changed ------------------------------------------------------------
+
+def history_count():
+    from django.apps import apps
+
+    return sum(model.history.count() for model in apps.get_models()
+               if getattr(model._meta, "simple_history_manager_attribute", None) == "history")
+
+
+def test_saving_one_field_writes_one_history_record_and_leaves_untouched_rows_alone(ana):
+    mechanism = Mechanism.objects.get(slug="prague-process")
+    rows = {p.pk: p.version for p in mechanism.participations.all()}
+    meetings = {m.pk: m.version for m in mechanism.meetings.all()}
+    form = open_form(ana, mechanism_url(mechanism))
+    before = history_count()
+
+    form["status_note"] = "Checked against the 2013 review."
+    assert ana.post(mechanism_url(mechanism), form).status_code == 302
+    assert history_count() == before + 1
+    assert {p.pk: p.version for p in mechanism.participations.all()} == rows
+    assert {m.pk: m.version for m in mechanism.meetings.all()} == meetings
+
+    unchanged = open_form(ana, mechanism_url(mechanism))
+    assert ana.post(mechanism_url(mechanism), unchanged).status_code == 302
+    assert history_count() == before + 1  # a save with no change writes nothing
+
+
+def test_editing_one_row_inline_does_not_version_the_mechanism_or_conflict_with_an_edit_of_the_mechanism(ana, ben):
+    mechanism = factories.mechanism(name="Before")
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    url = mechanism_url(mechanism)
+    form_a, form_b = open_form(ana, url), open_form(ben, url)
+
+    form_b[f"participations-{row_index(form_b, 'participations', row.pk)}-as_written"] = "French Republic"
+    assert ben.post(url, form_b).status_code == 302
+    assert Mechanism.objects.get(pk=mechanism.pk).version == mechanism.version  # only the row moved
+
+    form_a["name"] = "After"
+    response = ana.post(url, form_a, follow=True)
+    assert response.redirect_chain and not any("Someone else" in m for m in messages_of(response))
+    row.refresh_from_db()
+    assert (Mechanism.objects.get(pk=mechanism.pk).name, row.as_written) == ("After", "French Republic")
+
+
+def test_changing_different_fields_of_one_row_keeps_both_changes(ana, ben):
+    mechanism = factories.mechanism()
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    url = mechanism_url(mechanism)
+    form_a, form_b = open_form(ana, url), open_form(ben, url)
+    index = row_index(form_a, "participations", row.pk)
+    form_b[f"participations-{index}-note"] = "Founding member"
+    assert ben.post(url, form_b).status_code == 302
+    form_a[f"participations-{index}-start"] = "2004"
+    response = ana.post(url, form_a, follow=True)
+    assert any("their changes are kept with yours" in m and "note" in m for m in messages_of(response))
+    row.refresh_from_db()
+    assert (row.note, row.start) == ("Founding member", "2004")
+
+
+def test_a_conflict_on_a_choice_and_a_related_record_is_told_in_labels_and_names(ana, ben):
+    mechanism = factories.mechanism()
+    row = factories.participation(mechanism, "FRA", "member")
+    url = f"/admin/mechanisms/participation/{row.pk}/change/"
+    form_a, form_b = open_form(ana, url, "participation_form"), open_form(ben, url, "participation_form")
+    form_b.update(role="observer", state=str(State.objects.get(alpha3="DEU").pk))
+    assert ben.post(url, form_b).status_code == 302
+    form_a.update(role="expected-member", state=str(State.objects.get(alpha3="ITA").pk))
+    page = ana.post(url, form_a).content.decode()
+    assert "Role: yours is &#x27;Expected member&#x27;, theirs is &#x27;Observer&#x27;." in page
+    assert "State: yours is &#x27;Italy&#x27;, theirs is &#x27;Germany&#x27;." in page
+    assert "expected-member" not in page.split('id="participation_form"')[0].split("errornote")[-1]
+
+
+# ----- role transitions --------------------------------------------------------------------------
+
+def test_an_expected_member_becomes_a_member_on_the_day_its_expected_role_ends_in_one_save(ana):
+    mechanism = factories.mechanism()
+    expected = factories.participation(mechanism, "AFG", "expected-member", start="2011")
+    url = mechanism_url(mechanism)
+    form = open_form(ana, url)
+    index = row_index(form, "participations", expected.pk)
+    total = int(form["participations-TOTAL_FORMS"])
+    form.update({f"participations-{index}-end": "2013-06-05", "participations-TOTAL_FORMS": str(total + 1),
+                 f"participations-{total}-state": str(expected.state_id), f"participations-{total}-role": "member",
+                 f"participations-{total}-start": "2013-06-05", f"participations-{total}-as_written": "Afghanistan"})
+    response = ana.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(mechanism.participations.values_list("role", "start", "end")) == [
+        ("expected-member", "2011", "2013-06-05"), ("member", "2013-06-05", "")]
+
+
+def test_an_overlap_among_the_rows_being_saved_is_refused_even_when_the_database_has_none(ana):
+    mechanism = factories.mechanism()
+    expected = factories.participation(mechanism, "AFG", "expected-member", start="2011", end="2012")
+    url = mechanism_url(mechanism)
+    form = open_form(ana, url)
+    index = row_index(form, "participations", expected.pk)
+    total = int(form["participations-TOTAL_FORMS"])
+    form.update({f"participations-{index}-end": "2013-06-05", "participations-TOTAL_FORMS": str(total + 1),
+                 f"participations-{total}-state": str(expected.state_id), f"participations-{total}-role": "member",
+                 f"participations-{total}-start": "2013-01"})
+    page = ana.post(url, form).content.decode()
+    assert "Already recorded as expected member (from 2011 to 2013-06-05)" in page
+    assert mechanism.participations.count() == 1 and Participation.objects.get(pk=expected.pk).end == "2012"
+
+
+def test_the_transition_rule_is_one_model_rule_stated_in_the_help_text(ana):
+    mechanism = factories.mechanism()
+    factories.participation(mechanism, "AFG", "expected-member", start="2011", end="2013-06-05")
+    member = Participation(mechanism=mechanism, state=State.objects.get(alpha3="AFG"), role="member",
+                           start="2013-06-05")
+    member.full_clean()  # the same date ends one role and starts the next
+    member.start = "2013-06-04"
+    with pytest.raises(Exception, match="Already recorded as expected member"):
+        member.full_clean()
+    page = ana.get(mechanism_url(mechanism)).content.decode()
+    assert "not an overlap" in page
+
+
+# ----- small things that cost time ---------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/admin/mechanisms/mechanism/add/", "/admin/meetings/meeting/add/",
+                                 "/admin/meetings/document/add/"])
+def test_the_slug_is_filled_in_from_the_name_on_a_new_record(ana, url):
+    page = ana.get(url).content.decode()
+    assert "data-prepopulated-fields" in page
+    fields = page.split("data-prepopulated-fields=\"")[1].split('"')[0]
+    assert "#id_slug" in fields and ("#id_name" in fields or "#id_title" in fields)
+
+
+def test_an_editions_authors_are_typed_one_per_line(django_user_model):
+    client = person(django_user_model, "ed", "editor")
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    url = f"/admin/reviews/reviewedition/{edition.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "[&quot;" not in page  # no JSON to type
+    data = form_data(page, "reviewedition_form")
+    assert data["authors"] == "\n".join(edition.authors)
+    data["authors"] = "Harns, Charles\nSomeone, Else\n"
+    assert client.post(url, data).status_code == 302
+    edition.refresh_from_db()
+    assert edition.authors == ["Harns, Charles", "Someone, Else"]
+
+
+def test_a_taken_slug_gets_one_message_next_to_the_slug(ana):
+    data = open_form(ana, "/admin/mechanisms/mechanism/add/")
+    data.update(name="Copy", slug="midwa", region=str(Mechanism.objects.get(slug="midwa").region_id), kind="rcp",
+                governance="stand-alone", status="active")
+    page = ana.post("/admin/mechanisms/mechanism/add/", data).content.decode()
+    assert page.count("already exists") == 1
+    slug_row = page.split('field-slug')[1].split("</div>\n</div>")[0]
+    assert "A mechanism with this slug already exists" in slug_row
+
+
+def test_a_date_error_quotes_the_date_as_the_curator_typed_it():
+    with pytest.raises(Exception) as error:
+        PartialDateFormField().clean("31/02/2015")
+    assert "'31/02/2015'" in str(error.value) and "31-02-2015" not in str(error.value)
+
+
+def test_the_report_does_not_list_an_ended_expected_role_among_the_members():
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    expected = almaty.participations.get(state__alpha3="AFG", role="expected-member")
+    expected.end = "2013-06-05"
+    expected.save()
+    Participation.objects.create(mechanism=almaty, state=expected.state, role="member", start="2013-06-05",
+                                 as_written="Afghanistan")
+    snapshot = snapshots.create_snapshot(edition=ReviewEdition.objects.get(slug="harns-2013"), title="t")
+    annex = report.context(snapshot)["annex_b"]
+    entry = next(m for region in annex for m in region["mechanisms"] if m["mechanism"]["slug"] == "almaty-process")
+    members = dict(entry["groups"])["Members"]
+    assert members.count("Afghanistan") == 1
+
+
+# ----- query counts ------------------------------------------------------------------------------
+
+def queries(callable_):
+    with CaptureQueriesContext(connection) as captured:
+        callable_()
+    return len(captured)
+
+
+@pytest.mark.parametrize("participants", [5, 40])
+def test_the_mechanism_page_costs_the_same_queries_whatever_its_number_of_participants(curator_client,
+                                                                                        participants):
+    mechanism = factories.mechanism()
+    for state in State.objects.order_by("alpha3")[:participants]:
+        factories.participation(mechanism, state.alpha3, "member")
+    factories.meeting(mechanism)
+    url = mechanism_url(mechanism)
+    curator_client.get(url)  # warm the session and content types
+    assert queries(lambda: curator_client.get(url)) == GET_QUERIES
+    form = open_form(curator_client, url)
+    form["status_note"] = "Checked."
+    assert queries(lambda: curator_client.post(url, form)) == SAVE_QUERIES
+    mechanism.refresh_from_db()
+    assert mechanism.status_note == "Checked." and mechanism.history.count() == 2
+
+
+GET_QUERIES = 11  # session, user, mechanism, its inlines (names, participations, meetings, citations), editions
+SAVE_QUERIES = 18  # the same reads, one update, one history record, its change set, the admin's log entry
