@@ -300,7 +300,10 @@ def test_the_mechanism_page_costs_the_same_queries_whatever_its_number_of_partic
     mechanism = factories.mechanism()
     for state in State.objects.order_by("alpha3")[:participants]:
         factories.participation(mechanism, state.alpha3, "member")
-    factories.meeting(mechanism)
+    meeting = factories.meeting(mechanism)
+    for number in range(participants // 5):
+        Document.objects.create(mechanism=mechanism, meeting=meeting, slug=f"test-declaration-{number}",
+                                title=f"Declaration {number}", kind="declaration")
     url = mechanism_url(mechanism)
     curator_client.get(url)  # warm the session and content types
     assert queries(lambda: curator_client.get(url)) == GET_QUERIES
@@ -311,5 +314,87 @@ def test_the_mechanism_page_costs_the_same_queries_whatever_its_number_of_partic
     assert mechanism.status_note == "Checked." and mechanism.history.count() == 2
 
 
-GET_QUERIES = 11  # session, user, mechanism, its inlines (names, participations, meetings, citations), editions
-SAVE_QUERIES = 18  # the same reads, one update, one history record, its change set, the admin's log entry
+GET_QUERIES = 12  # session, user, mechanism, its inlines (participations, meetings, documents, names, citations)…
+SAVE_QUERIES = 19  # the same reads, one update, one history record, its change set, the admin's log entry
+
+
+# ----- a role change for several participants at once ------------------------------------------------
+
+def test_an_action_turns_selected_expected_members_into_members_from_a_date(ana):
+    mechanism = factories.mechanism()
+    rows = [factories.participation(mechanism, code, "expected-member", start="2011") for code in ("AFG", "AZE")]
+    other = factories.participation(mechanism, "FRA", "expected-member", start="2011")
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    selection = {"action": "turn_into_another_role", "_selected_action": [str(row.pk) for row in rows]}
+    page = ana.post("/admin/mechanisms/participation/", selection).content.decode()
+    assert "will end on the date below" in page and "Afghanistan" in page and "France" not in page
+    response = ana.post("/admin/mechanisms/participation/", {
+        **selection, "apply": "1", "role": "member", "on": "5 June 2013", "edition": str(edition.pk),
+        "locator": "Annex B", "reason": "Joined at the 2013 ministerial"}, follow=True)
+    assert any("2 participation(s) became member from 2013-06-05" in m for m in messages_of(response))
+    assert sorted(mechanism.participations.filter(state__alpha3__in=["AFG", "AZE"]).values_list(
+        "state__alpha3", "role", "start", "end")) == [
+        ("AFG", "expected-member", "2011", "2013-06-05"), ("AFG", "member", "2013-06-05", ""),
+        ("AZE", "expected-member", "2011", "2013-06-05"), ("AZE", "member", "2013-06-05", "")]
+    assert Participation.objects.get(pk=other.pk).end == ""
+    member = mechanism.participations.get(state__alpha3="AFG", role="member")
+    assert [str(c) for c in member.sources.all()] == ["harns-2013 Annex B"]
+    change_set = member.history.first().change_set
+    assert (change_set.reason, change_set.user.username) == ("Joined at the 2013 ministerial", "ana")
+    assert Participation.objects.get(pk=rows[0].pk).history.first().change_set == change_set
+
+
+def test_a_role_change_that_would_overlap_changes_nothing_and_says_why(ana):
+    mechanism = factories.mechanism()
+    row = factories.participation(mechanism, "AFG", "expected-member", start="2011")
+    factories.participation(mechanism, "AFG", "observer", start="2014")
+    response = ana.post("/admin/mechanisms/participation/", {
+        "action": "turn_into_another_role", "_selected_action": [str(row.pk)], "apply": "1", "role": "member",
+        "on": "2013-06-05"})
+    page = response.content.decode()
+    assert "Nothing was changed" in page and "Already recorded as observer (from 2014 to now)" in page
+    assert list(mechanism.participations.values_list("role", "end").order_by("role")) == [
+        ("expected-member", ""), ("observer", "")]
+
+
+# ----- bulk add -----------------------------------------------------------------------------------
+
+PASTED = "Swaziland\nIran (Islamic Republic of)\nthe Former Yugoslav Republic of Macedonia\nFRA\nAtlantis\n"
+
+
+def test_a_pasted_list_is_previewed_with_what_each_line_matched_and_nothing_is_saved(ana):
+    mechanism = factories.mechanism()
+    url = f"/admin/mechanisms/mechanism/{mechanism.pk}/bulk-add/"
+    page = ana.post(url, {"names": PASTED, "role": "member", "start": "2013", "preview": "1"}).content.decode()
+    for name, state in [("Swaziland", "Eswatini"), ("Iran (Islamic Republic of)", "Iran"),
+                        ("the Former Yugoslav Republic of Macedonia", "North Macedonia"), ("FRA", "France")]:
+        assert f"<td>{name}</td><td>{state} (" in page
+    assert "Not matched: Atlantis" in page and 'name="confirm"' not in page
+    assert not mechanism.participations.exists()
+
+
+def test_a_confirmed_bulk_add_saves_every_row_with_its_source_as_one_change(ana):
+    mechanism = factories.mechanism()
+    url = f"/admin/mechanisms/mechanism/{mechanism.pk}/bulk-add/"
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    data = {"names": PASTED.replace("Atlantis\n", ""), "role": "observer", "start": "June 2013",
+            "edition": str(edition.pk), "locator": "Annex B", "preview": "1"}
+    assert 'name="confirm"' in ana.post(url, data).content.decode()
+    data.pop("preview")
+    response = ana.post(url, {**data, "confirm": "1"})
+    assert response.status_code == 302
+    rows = mechanism.participations.order_by("state__alpha3")
+    assert [(r.state.alpha3, r.role, r.start, r.as_written) for r in rows] == [
+        ("FRA", "observer", "2013-06", "FRA"), ("IRN", "observer", "2013-06", "Iran (Islamic Republic of)"),
+        ("MKD", "observer", "2013-06", "the Former Yugoslav Republic of Macedonia"),
+        ("SWZ", "observer", "2013-06", "Swaziland")]
+    assert all([str(c) for c in row.sources.all()] == ["harns-2013 Annex B"] for row in rows)
+    assert len({row.history.first().change_set_id for row in rows}) == 1
+
+
+def test_a_bulk_add_with_an_unmatched_line_saves_nothing(ana):
+    mechanism = factories.mechanism()
+    url = f"/admin/mechanisms/mechanism/{mechanism.pk}/bulk-add/"
+    page = ana.post(url, {"names": PASTED, "role": "member", "confirm": "1"}).content.decode()
+    assert "Nothing was saved" in page and "&#x27;Atlantis&#x27; matches no state" in page
+    assert not mechanism.participations.exists()

@@ -360,6 +360,7 @@ class CuratedInline(admin.TabularInline):
 
     form = CuratedInlineForm
     formset = CuratedInlineFormSet
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
 
     def get_fields(self, request, obj=None):

@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db import models
+from django.db.models import Case, Count, Value, When
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, CuratedInlineFormSet
 from apps.curation.partial_dates import FORMAT_HELP
-from apps.meetings.models import Meeting
+from apps.meetings.models import Document, Meeting
 
+from .admin_pages import bulk_add_view, turn_into_another_role
 from .models import TRANSITION_RULE, Mechanism, MechanismName, Participation, Region, Theme
 
 
@@ -46,15 +49,22 @@ class ParticipationFormSet(CuratedInlineFormSet):
             form.add_error("role", message)
 
 
+ROLE_ORDER = Case(*(When(role=value, then=Value(index)) for index, (value, _label) in
+                     enumerate(Participation.Role.choices)), default=Value(len(Participation.Role.choices)))
+
+
 class ParticipationInline(TransitionHelp, CuratedInline):
     model = Participation
     formset = ParticipationFormSet
+    template = "admin/mechanisms/participation_inline.html"
+    formfield_overrides = {**CuratedInline.formfield_overrides, models.TextField: {"widget": forms.TextInput}}
     fields = ("state", "organization", "role", "as_written", "start", "end", "note")
     autocomplete_fields = ("state", "organization")
     show_change_link = True  # sources and history of a participation are on its own page
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("state", "organization", "mechanism")
+        return super().get_queryset(request).select_related("state", "organization", "mechanism").order_by(
+            ROLE_ORDER, "as_written", "pk")
 
 
 class MeetingInline(CuratedInline):
@@ -66,6 +76,18 @@ class MeetingInline(CuratedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("host", "mechanism")
+
+
+class DocumentInline(CuratedInline):
+    model = Document
+    fk_name = "mechanism"
+    fields = ("title", "slug", "kind", "date", "meeting", "url")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("meeting",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting", "mechanism")
 
 
 class FoundedYearFilter(admin.SimpleListFilter):
@@ -91,13 +113,22 @@ class MechanismAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("name",)}  # filled while the name is typed, on a new record
     autocomplete_fields = ("parent_framework", "predecessor")
     filter_horizontal = ("themes",)
-    inlines = [MechanismNameInline, ParticipationInline, MeetingInline, CitationInline]
+    inlines = [ParticipationInline, MeetingInline, DocumentInline, MechanismNameInline, CitationInline]
+    formfield_overrides = {**CuratedAdmin.formfield_overrides,
+                           models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "region", "kind", "governance", "status", "status_note"]}),
         ("Dates and lineage", {"fields": ["founded", "ended", "predecessor", "parent_framework"]}),
-        ("Description", {"fields": ["objectives", "secretariat_note", "themes", "website"]}),
-        ("Curation", {"fields": ["curator_note", "last_verified", "version"]}),
+        ("Description", {"fields": ["objectives", "secretariat_note", "themes", "website"], "classes": ["collapse"]}),
+        ("Curation", {"fields": ["curator_note", "last_verified", "version"], "classes": ["collapse"]}),
     ]
+
+    def get_urls(self):
+        from django.urls import path
+
+        bulk_add = self.admin_site.admin_view(lambda request, object_id: bulk_add_view(self, request, object_id))
+        return [path("<path:object_id>/bulk-add/", bulk_add, name="mechanisms_mechanism_bulk_add"),
+                *super().get_urls()]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region").annotate(
@@ -133,6 +164,7 @@ class ParticipationAdmin(TransitionHelp, CuratedAdmin):
     autocomplete_fields = ("mechanism", "state", "organization")
     list_select_related = ("mechanism", "state", "organization")
     inlines = [CitationInline]
+    actions = [turn_into_another_role]
     fields = ("mechanism", "state", "organization", "role", "as_written", "start", "end", "note", "curator_note",
               "last_verified", "version")
 
