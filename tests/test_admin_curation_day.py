@@ -398,3 +398,37 @@ def test_a_bulk_add_with_an_unmatched_line_saves_nothing(ana):
     page = ana.post(url, {"names": PASTED, "role": "member", "confirm": "1"}).content.decode()
     assert "Nothing was saved" in page and "&#x27;Atlantis&#x27; matches no state" in page
     assert not mechanism.participations.exists()
+
+
+# ----- people -------------------------------------------------------------------------------------
+
+def test_an_administrator_makes_an_editor_in_one_form_and_staff_access_follows_the_role(django_user_model):
+    admin_client = person(django_user_model, "boss", "administrator")
+    data = form_data(admin_client.get("/admin/auth/user/add/").content, "user_form")
+    assert 'name="is_staff"' not in admin_client.get("/admin/auth/user/add/").content.decode()
+    data.update(username="new-editor", role="editor", usable_password="true", password1="a long pass phrase 42",
+                password2="a long pass phrase 42")
+    assert admin_client.post("/admin/auth/user/add/", data).status_code == 302
+    editor = django_user_model.objects.get(username="new-editor")
+    assert editor.is_staff and [g.name for g in editor.groups.all()] == ["editor"]
+    assert editor.has_perm("reviews.publish_reviewedition")
+    client = Client()
+    client.force_login(editor)
+    assert client.get("/admin/reviews/reviewedition/").status_code == 200
+
+    url = f"/admin/auth/user/{editor.pk}/change/"
+    change = form_data(admin_client.get(url).content, "user_form")
+    assert change["role"] == "editor"
+    change["role"] = ""
+    assert admin_client.post(url, change).status_code == 302
+    editor.refresh_from_db()
+    assert not editor.is_staff and not editor.groups.exists()
+
+
+def test_a_curator_cannot_give_roles(ana, django_user_model):
+    from apps.curation.people import assign_role
+
+    someone = django_user_model.objects.create_user(username="someone")
+    with pytest.raises(Exception, match="Only an administrator"):
+        assign_role(someone, "editor", by=django_user_model.objects.get(username="ana"))
+    assert ana.get("/admin/auth/user/add/").status_code == 403

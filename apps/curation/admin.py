@@ -512,3 +512,5 @@ class ChangeSetAdmin(ReadOnlyAdmin):
 admin.site.index_template = "admin/curation/index.html"
 admin.site.site_header = "Regional consultation mechanisms: curation"
 admin.site.site_title = "Curation"
+
+from . import people  # noqa: E402,F401  (the team's accounts, one role each, replace Django's user page)
