@@ -432,3 +432,48 @@ def test_a_curator_cannot_give_roles(ana, django_user_model):
     with pytest.raises(Exception, match="Only an administrator"):
         assign_role(someone, "editor", by=django_user_model.objects.get(username="ana"))
     assert ana.get("/admin/auth/user/add/").status_code == 403
+
+
+# ----- history ------------------------------------------------------------------------------------
+
+def test_the_mechanism_history_is_one_timeline_of_it_and_its_rows_with_full_values_and_one_reason(ana):
+    mechanism = factories.mechanism(objectives="")
+    row = factories.participation(mechanism, "AFG", "expected-member")
+    meeting = factories.meeting(mechanism, title="First ministerial")
+    url = mechanism_url(mechanism)
+    form = open_form(ana, url)
+    long_text = " ".join(["To foster dialogue on migration among the participating states."] * 3)
+    form.update({"objectives": long_text, "change_reason": "Objectives per section 3.4.1",
+                 f"participations-{row_index(form, 'participations', row.pk)}-role": "member"})
+    assert ana.post(url, form).status_code == 302
+    Meeting = type(meeting)
+    Meeting.objects.get(pk=meeting.pk).delete()
+
+    with CaptureQueriesContext(connection) as captured:
+        page = ana.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/history/").content.decode()
+    assert f"<strong>Objectives</strong>: (empty) → {long_text}" in page  # in full
+    assert "Afghanistan — Member" in page and "<strong>Role</strong>: Expected member → Member" in page
+    assert "Objectives per section 3.4.1" in page and page.count("<th scope=\"col\">Reason</th>") == 1
+    assert "Meeting: First ministerial" in page and ">Deleted<" in page
+    assert "None" not in page.split('class="timeline"')[1]
+    assert len(captured) < 25
+
+
+def test_a_deleted_row_is_restored_from_the_timeline_and_the_restore_is_recorded(ana):
+    mechanism = factories.mechanism()
+    row = factories.participation(mechanism, "AFG", "member", start="2004", note="Founding member")
+    Participation.objects.get(pk=row.pk).delete()
+    page = ana.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/history/").content.decode()
+    record = Participation.history.filter(id=row.pk, history_type="-").get()
+    restore_url = f"/admin/mechanisms/mechanism/{mechanism.pk}/history/restore/mechanisms.participation/" \
+                  f"{record.history_id}/"
+    assert f'action="{restore_url}"' in page
+    response = ana.post(restore_url, follow=True)
+    assert any("Restored the participation" in m for m in messages_of(response))
+    restored = Participation.objects.get(pk=row.pk)
+    assert (restored.state.alpha3, restored.start, restored.note) == ("AFG", "2004", "Founding member")
+    latest = restored.history.first()
+    assert latest.change_set.kind == "revert" and latest.history_user.username == "ana"
+    assert "Restored the participation deleted at" in latest.history_change_reason
+    assert f'action="{restore_url}"' not in ana.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/history/") \
+        .content.decode()  # it is back: nothing more to restore

@@ -6,17 +6,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.reviews.models import Citation
 
+from . import timeline
 from .history import current_change_set
 from .models import ChangeSet, ConcurrentEditError
 
@@ -409,6 +411,57 @@ class CuratedAdmin(SimpleHistoryAdmin):
         ]
         return [*fieldsets, ("Why", {"fields": ["change_reason", "expected_version"]})]
 
+    def timeline_sources(self, obj):
+        """The history shown on a record's history page: its own, and that of the rows that belong to it
+        [(model, filter on the model's history)]; a model's admin adds its inline rows."""
+        return [(self.model, {"id": obj.pk}), *citation_sources({self.model: [obj.pk]})]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_history_or_change_history_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        sources = self.timeline_sources(obj)
+        entries = timeline.build(sources)
+        opts = self.model._meta
+        for entry in entries:
+            entry.revert_url = entry.change_url = ""
+            if entry.model is self.model and entry.record.id == obj.pk and entry.action != "Deleted":
+                entry.revert_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_simple_history",
+                                           args=[obj.pk, entry.record.history_id])
+            elif not entry.restorable and entry.action != "Deleted":
+                entry.change_url = _change_url(entry.model, entry.record)
+            entry.model_key = entry.model._meta.label_lower
+        context = {**self.admin_site.each_context(request), "title": f"History of {obj}", "entries": entries,
+                   "object": obj, "opts": opts, "kinds": sorted({e.model._meta.verbose_name_plural for e in entries}),
+                   "has_change_permission": self.has_change_permission(request, obj), **(extra_context or {})}
+        return TemplateResponse(request, "admin/curation/timeline.html", context)
+
+    def restore_view(self, request, object_id, model_key, history_id):
+        obj = self.get_object(request, object_id)
+        if request.method != "POST" or obj is None:
+            return HttpResponseRedirect(reverse(f"admin:{self.model._meta.app_label}_"
+                                                f"{self.model._meta.model_name}_history", args=[object_id]))
+        models_here = {model._meta.label_lower: model for model, _filters in self.timeline_sources(obj)}
+        if model_key not in models_here:
+            raise PermissionDenied
+        try:
+            restored = timeline.restore(models_here[model_key], history_id, user=request.user)
+        except timeline.RestoreRefused as refusal:
+            self.message_user(request, f"Nothing was restored. {refusal}", messages.ERROR)
+        else:
+            self.message_user(request, f"Restored the {restored._meta.verbose_name} '{restored}'; the restore is "
+                              "recorded in the history.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}"
+                                            "_history", args=[obj.pk]))
+
+    def get_urls(self):
+        from django.urls import path
+
+        opts = self.model._meta
+        restore = self.admin_site.admin_view(self.restore_view)
+        return [path("<path:object_id>/history/restore/<str:model_key>/<int:history_id>/", restore,
+                     name=f"{opts.app_label}_{opts.model_name}_restore"), *super().get_urls()]
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -453,6 +506,14 @@ class CuratedAdmin(SimpleHistoryAdmin):
             if history is not None and not request.POST.get("change_reason"):
                 change_set.reason = f"Reverted to the version of {history.history_date:%Y-%m-%d %H:%M} UTC"
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def citation_sources(ids_by_model):
+    """The history of the citations of the given rows: [(Citation, filter)] for each kind of row."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return [(Citation, {"content_type": ContentType.objects.get_for_model(model), "object_id__in": list(ids)})
+            for model, ids in ids_by_model.items()]
 
 
 def change_set_records(change_set):

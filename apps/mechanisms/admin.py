@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Case, Count, Value, When
 
-from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, CuratedInlineFormSet
+from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, CuratedInlineFormSet, citation_sources
 from apps.curation.partial_dates import FORMAT_HELP
 from apps.meetings.models import Document, Meeting
 
@@ -122,6 +122,14 @@ class MechanismAdmin(CuratedAdmin):
         ("Description", {"fields": ["objectives", "secretariat_note", "themes", "website"], "classes": ["collapse"]}),
         ("Curation", {"fields": ["curator_note", "last_verified", "version"], "classes": ["collapse"]}),
     ]
+
+    def timeline_sources(self, obj):
+        """The mechanism's own history, and that of its participations, meetings, documents, other names and
+        of all their citations, deleted rows included."""
+        rows = {model: set(model.history.filter(mechanism_id=obj.pk).values_list("id", flat=True))
+                for model in (Participation, Meeting, Document, MechanismName)}
+        return [(Mechanism, {"id": obj.pk}), *((model, {"mechanism_id": obj.pk}) for model in rows),
+                *citation_sources({Mechanism: [obj.pk], **rows})]
 
     def get_urls(self):
         from django.urls import path
