@@ -477,3 +477,34 @@ def test_a_deleted_row_is_restored_from_the_timeline_and_the_restore_is_recorded
     assert "Restored the participation deleted at" in latest.history_change_reason
     assert f'action="{restore_url}"' not in ana.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/history/") \
         .content.decode()  # it is back: nothing more to restore
+
+
+# ----- one search box -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, kind, found", [
+    ("Swaziland", "States", "Eswatini"),  # a former name
+    ("MIDWA", "Mechanisms", "Migration Dialogue for West Africa"),  # an acronym
+    ("bali-process", "Mechanisms", "Bali Process"),  # a slug
+    ("IRN", "States", "Iran"),  # a code
+    ("harns-2013", "Review editions", "Harns"),  # a source
+])
+def test_one_search_box_finds_any_record(ana, query, kind, found):
+    page = ana.get("/admin/mechanisms/mechanism/").content.decode()
+    assert 'action="/admin/search/"' in page
+    with CaptureQueriesContext(connection) as captured:
+        page = ana.get("/admin/search/", {"q": query}).content.decode()
+    section = page.split(f"<h2>{kind} (")[1].split("</ul>")[0]
+    assert found in section
+    assert len(captured) == 2 + 2 + 6  # session and user, their permissions, one query per kind of record
+
+
+def test_a_renamed_mechanism_is_found_by_its_former_name(ana):
+    mechanism = factories.mechanism(name="Old Consultative Process", acronym="OCP")
+    url = mechanism_url(mechanism)
+    form = open_form(ana, url)
+    form.update({"name": "New Consultative Process", "other_names-TOTAL_FORMS": "1",
+                 "other_names-0-name": "Old Consultative Process", "other_names-0-kind": "former",
+                 "other_names-0-valid_until": "2013"})
+    assert ana.post(url, form).status_code == 302
+    page = ana.get("/admin/search/", {"q": "old consultative"}).content.decode()
+    assert f'href="{url}">New Consultative Process (OCP)</a>' in page

@@ -3,7 +3,7 @@
 from django import forms
 from django.apps import apps as django_apps
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -368,6 +368,12 @@ class CuratedInline(admin.TabularInline):
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != "expected_version"]
         return [*fields, "expected_version"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget  # one line per row: no add/change/view icons under a box
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
