@@ -8,6 +8,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
@@ -447,11 +448,15 @@ class CuratedAdmin(SimpleHistoryAdmin):
         if request.method != "POST" or obj is None:
             return HttpResponseRedirect(reverse(f"admin:{self.model._meta.app_label}_"
                                                 f"{self.model._meta.model_name}_history", args=[object_id]))
-        models_here = {model._meta.label_lower: model for model, _filters in self.timeline_sources(obj)}
-        if model_key not in models_here:
+        sources = [(model, filters) for model, filters in self.timeline_sources(obj)
+                   if model._meta.label_lower == model_key]
+        if not sources:
             raise PermissionDenied
+        within = Q()
+        for _model, filters in sources:  # only a row shown on this page's timeline
+            within |= Q(**filters)
         try:
-            restored = timeline.restore(models_here[model_key], history_id, user=request.user)
+            restored = timeline.restore(sources[0][0], history_id, user=request.user, within=within)
         except timeline.RestoreRefused as refusal:
             self.message_user(request, f"Nothing was restored. {refusal}", messages.ERROR)
         else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from .history import recording
 from .models import ChangeSet
@@ -144,11 +145,12 @@ class RestoreRefused(Exception):
     pass
 
 
-def restore(model, history_id, *, user, reason=""):
-    """Bring back a deleted row as it was when deleted, as one change set of kind 'revert'."""
+def restore(model, history_id, *, user, within=None, reason=""):
+    """Bring back a deleted row as it was when deleted, as one change set of kind 'revert'. ``within``: a Q the
+    deletion's history record must match (the timeline's, so that a page restores only its own rows)."""
     if not user.has_perm(f"{model._meta.app_label}.add_{model._meta.model_name}"):
         raise PermissionDenied
-    record = model.history.filter(history_id=history_id).first()
+    record = model.history.filter(within or Q(), history_id=history_id).first()
     if record is None or record.history_type != "-":
         raise RestoreRefused("This history entry is not a deletion.")
     if model._base_manager.filter(pk=record.id).exists():
