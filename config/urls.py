@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.curation import search
 from apps.dataset import admin_views
 
 urlpatterns = [
     path("admin/data-quality/", admin.site.admin_view(admin_views.data_quality), name="admin-data-quality"),
     path("admin/bulk-import/", admin.site.admin_view(admin_views.bulk_import), name="admin-bulk-import"),
+    path("admin/search/", admin.site.admin_view(search.search_view), name="admin-search"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("", include("apps.site.urls")),

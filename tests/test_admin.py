@@ -85,8 +85,8 @@ def test_the_history_page_shows_what_changed_field_by_field(curator_client):
     url = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
     save_change_form(curator_client, url, name="After", status="inactive")
     page = curator_client.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/history/").content.decode()
-    assert "Before" in page and "After" in page
-    assert "inactive" in page
+    assert "<strong>Name</strong>: Before → After" in page
+    assert "<strong>Status</strong>: Active → Inactive" in page  # choices by their labels
 
 
 def test_reverting_restores_an_earlier_version_and_is_itself_recorded(curator_client):

@@ -104,7 +104,7 @@ def open_form(client, url, form_id):
     return form_data(client.get(url).content, form_id)
 
 
-def test_two_curators_editing_one_record_lose_nothing(curator_a, curator_b):
+def test_two_curators_changing_different_fields_of_one_record_both_keep_their_change(curator_a, curator_b):
     (_a, client_a), (_b, client_b) = curator_a, curator_b
     mechanism = factories.mechanism(name="Original", status="active")
     url = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
@@ -115,13 +115,34 @@ def test_two_curators_editing_one_record_lose_nothing(curator_a, curator_b):
     assert client_b.post(url, form_b).status_code == 302
 
     form_a.update(name="Renamed by A")
+    saved = client_a.post(url, form_a, follow=True)
+    assert "Someone else changed status of this mechanism while you were editing it" in saved.content.decode()
+    mechanism.refresh_from_db()
+    assert (mechanism.name, mechanism.status) == ("Renamed by A", "inactive")
+    assert [r.history_user.username for r in mechanism.history.order_by("history_date")[1:]] == [
+        "curator-b", "curator-a"]
+
+
+def test_two_curators_changing_the_same_field_are_told_exactly_that(curator_a, curator_b):
+    (_a, client_a), (_b, client_b) = curator_a, curator_b
+    mechanism = factories.mechanism(name="Original", status="active", website="https://old.example.org")
+    url = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
+    form_a = open_form(client_a, url, "mechanism_form")
+    form_b = open_form(client_b, url, "mechanism_form")
+
+    form_b.update(status="inactive", website="https://b.example.org")
+    assert client_b.post(url, form_b).status_code == 302
+
+    form_a.update(status="dissolved", name="Renamed by A")
     refused = client_a.post(url, form_a)
     assert refused.status_code == 200
     page = refused.content.decode()
-    assert "Someone else saved this mechanism while you were editing it" in page
-    assert "curator-b" in page and "status: &#x27;active&#x27; → &#x27;inactive&#x27;" in page
-    assert 'value="Renamed by A"' in page  # A's input is still there
-    assert "Their values are now in the form for: status" in page
+    errors = page[page.index('class="errornote"'):page.index('id="mechanism_form"')] if 'class="errornote"' in page \
+        else page
+    assert "curator-b saved this mechanism" in page
+    assert "Status: yours is &#x27;Dissolved&#x27;, theirs is &#x27;Inactive&#x27;." in page
+    assert "Name:" not in errors and "Website:" not in errors and "version" not in errors.lower()
+    assert 'value="Renamed by A"' in page and 'value="https://b.example.org"' in page  # theirs merged in
     mechanism.refresh_from_db()
     assert (mechanism.name, mechanism.status) == ("Original", "inactive")
 
@@ -129,9 +150,8 @@ def test_two_curators_editing_one_record_lose_nothing(curator_a, curator_b):
     again = form_data(page, "mechanism_form")
     assert client_a.post(url, again).status_code == 302
     mechanism.refresh_from_db()
-    assert (mechanism.name, mechanism.status) == ("Renamed by A", "inactive")
-    assert [r.history_user.username for r in mechanism.history.order_by("history_date")[1:]] == [
-        "curator-b", "curator-a"]
+    assert (mechanism.name, mechanism.status, mechanism.website) == ("Renamed by A", "dissolved",
+                                                                     "https://b.example.org")
 
 
 def test_two_curators_editing_one_participation_row_lose_nothing(curator_a, curator_b):
@@ -143,13 +163,16 @@ def test_two_curators_editing_one_participation_row_lose_nothing(curator_a, cura
     form_a = open_form(client_a, mechanism_url, "mechanism_form")  # A edits the row inline
     form_b = open_form(client_b, row_url, "participation_form")  # B edits it on its own page
 
-    form_b.update(role="observer")
+    form_b.update(role="observer", as_written="Republic of France")
     assert client_b.post(row_url, form_b).status_code == 302
     form_a["participations-0-as_written"] = "the French Republic"
     refused = client_a.post(mechanism_url, form_a)
-    assert refused.status_code == 200 and "Someone else saved this participation" in refused.content.decode()
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "curator-b saved this participation" in page
+    assert "As written: yours is &#x27;the French Republic&#x27;, theirs is &#x27;Republic of France&#x27;" \
+        in page
     row.refresh_from_db()
-    assert (row.role, row.as_written) == ("observer", "France")
+    assert (row.role, row.as_written) == ("observer", "Republic of France")
 
 
 def test_a_stale_save_in_code_is_refused_not_applied():

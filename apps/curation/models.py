@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -153,6 +153,32 @@ class CuratedModel(models.Model):
             return False  # the row is gone: let Django decide (insert, or fail a forced update)
         self.version = guard
         raise ConcurrentEditError(self, guard, current)
+
+    def _slug_constraints(self):
+        """The constraints made by validators.unique_slug_constraint: slugs unique whatever their case."""
+        return [c for c in self._meta.constraints if c.name.endswith("_slug_ci_unique")]
+
+    def validate_unique(self, exclude=None):
+        # A taken slug is reported once, by the case-insensitive constraint (validate_constraints), not twice.
+        if self._slug_constraints():
+            exclude = {*(exclude or ()), "slug"}
+        super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            # The slug constraint's message belongs next to the slug field, not above the form.
+            messages = {str(c.violation_error_message) for c in self._slug_constraints()}
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            on_slug = [e for e in general if any(m in e.messages for m in messages)]
+            if on_slug:
+                errors.setdefault("slug", []).extend(on_slug)
+            rest = [e for e in general if e not in on_slug]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
 
     def clean(self):
         super().clean()

@@ -58,7 +58,10 @@ class PartialDate:
             day = int(match["day"]) if match["day"] else None
             iso = f"{match['year']}-{month:02d}" + (f"-{day:02d}" if day else "")
             return cls.parse(iso)
-        return cls.parse(text.replace("/", "-"))
+        try:
+            return cls.parse(text.replace("/", "-"))
+        except ValueError as error:  # quote what the curator typed, not the form it was read into
+            raise ValueError(str(error).replace(f"'{text.replace('/', '-')}'", f"'{text}'", 1)) from None
 
     @property
     def precision(self):

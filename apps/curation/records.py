@@ -80,6 +80,7 @@ class Record:
     # by the referred record's order, anything else by its value
     label: str = ""  # how messages name one record, e.g. 'organisation'; by default the name, spaced
     table_key: tuple = ()  # the data package table's primary key, its first columns; by default the key
+    search: tuple = ()  # the fields the admin's search box looks a query up in ('other_names__name' too)
 
     def __post_init__(self):
         if not self.label:

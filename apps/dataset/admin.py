@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.curation.admin import CitationInline, CuratedAdmin, ReadOnlyAdmin
+from apps.curation.admin import ChangeReasonForm, CitationInline, CuratedAdmin, NameListField, ReadOnlyAdmin
 from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
 from apps.reviews.services import sync_edition_source
 
@@ -27,8 +27,13 @@ class SnapshotInline(admin.TabularInline):
         return super().get_queryset(request).defer("content")
 
 
+class ReviewEditionForm(ChangeReasonForm):
+    authors = NameListField(required=False, help_text="One author per line, in the order printed, e.g. 'Harns, C.'.")
+
+
 @admin.register(ReviewEdition)
 class ReviewEditionAdmin(CuratedAdmin):
+    form = ReviewEditionForm
     list_display = ("title", "year", "series_number", "status", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "isbn")

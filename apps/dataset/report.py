@@ -87,9 +87,14 @@ def _reviewed(dataset, edition_slug):
                  "label": _label(c["kind"], c["governance"])}) for m, c, _has in rows]
 
 
+EXPECTED_ROLES = ("expected-member", "expected-observer")
+
+
 def _participants(mechanism, roles):
+    """Who holds one of ``roles``; an expected role that has ended (it became a membership, or lapsed) is not one."""
     return [p["as_written"] or p.get("state") or p.get("organization")
-            for p in mechanism["participations"] if p["role"] in roles]
+            for p in mechanism["participations"]
+            if p["role"] in roles and not (p["role"] in EXPECTED_ROLES and p["end"])]
 
 
 def context(snapshot):

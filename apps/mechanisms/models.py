@@ -142,13 +142,25 @@ def _bounds(start, end):
     return (first.earliest if first else datetime.date.min, last.latest if last else datetime.date.max)
 
 
+TRANSITION_RULE = ("A role that ends on a date and another role that starts on that same date are a transition "
+                   "(e.g. expected member until 2013-06-05, member from 2013-06-05), not an overlap.")
+
+
+def is_transition(end, start):
+    """True when one role ends on the very date another starts: the one rule for role transitions."""
+    first, last = parse_or_none_lenient(end), parse_or_none_lenient(start)
+    return first is not None and first == last
+
+
 def role_conflict(participation, other):
     """A message when two standing roles of one participant in one mechanism overlap in time, else ''.
 
     Works on anything with ``role``, ``start``, ``end`` and a readable participant: model rows, or the
-    rows of a file being imported.
+    rows of a file being imported. See TRANSITION_RULE: an end and a start on the same date do not overlap.
     """
     if participation.role == other.role or not {participation.role, other.role} <= Participation.STANDING_ROLES:
+        return ""
+    if is_transition(participation.end, other.start) or is_transition(other.end, participation.start):
         return ""
     a_start, a_end = _bounds(participation.start, participation.end)
     b_start, b_end = _bounds(other.start, other.end)
@@ -158,7 +170,30 @@ def role_conflict(participation, other):
     period = f"from {other.start or 'an unknown start'} to {other.end or 'now'}"
     return (f"Already recorded as {labels[other.role].lower()} ({period}); a participant holds one of member, "
             f"observer and their expected, suspended or intermittent forms at a time. End the other role, or give "
-            f"both periods so that they do not overlap.")
+            f"both periods so that they do not overlap. {TRANSITION_RULE}")
+
+
+def standing_role_conflicts(rows, stored=()):
+    """[(row, message)] for each row of ``rows`` whose standing role overlaps another participation's.
+
+    ``rows`` are the participations being saved together (their new values); ``stored`` are the ones
+    already in the database, of which those among ``rows`` (same pk) or ``deleted`` are replaced by
+    what is being saved. Every row is compared with every other of the same participant.
+    """
+    pending = {row.pk for row in rows if row.pk}
+    everyone = [*rows, *(row for row in stored if row.pk not in pending)]
+    conflicts = []
+    for row in rows:
+        for other in everyone:
+            if other is row or (row.pk and other.pk == row.pk):
+                continue
+            if (other.state_id, other.organization_id) != (row.state_id, row.organization_id):
+                continue
+            message = role_conflict(row, other)
+            if message:
+                conflicts.append((row, message))
+                break
+    return conflicts
 
 
 class Participation(CitedModel, CuratedModel):
@@ -223,16 +258,27 @@ class Participation(CitedModel, CuratedModel):
     STANDING_ROLES = frozenset({Role.MEMBER, Role.EXPECTED_MEMBER, Role.SUSPENDED_MEMBER, Role.OBSERVER,
                                 Role.EXPECTED_OBSERVER, Role.INTERMITTENT_OBSERVER})
 
+    # Set when the rule is checked on all the rows saved together (validate_together) instead of row by row.
+    _checked_with_siblings = False
+
     def clean(self):
         super().clean()
         if bool(self.state_id) == bool(self.organization_id):
             raise ValidationError("Choose either a state or an organisation as the participant.")
-        if self.mechanism_id and self.role in self.STANDING_ROLES:
+        if self.mechanism_id and self.role in self.STANDING_ROLES and not self._checked_with_siblings:
             others = Participation.objects.filter(
                 mechanism_id=self.mechanism_id, state_id=self.state_id, organization_id=self.organization_id,
                 role__in=self.STANDING_ROLES - {self.role},
             ).exclude(pk=self.pk)
-            for other in others:
-                message = role_conflict(self, other)
-                if message:
-                    raise ValidationError({"role": message})
+            for _row, message in standing_role_conflicts([self], others):
+                raise ValidationError({"role": message})
+
+    @classmethod
+    def validate_together(cls, mechanism_id, rows, deleted=()):
+        """Check the standing-role rule on rows saved together (an admin page, an action, a bulk add), against
+        each other and the mechanism's other participations: [(row, message)] for the rows in conflict."""
+        gone = {row.pk for row in deleted if row.pk}
+        stored = [row for row in cls.objects.filter(mechanism_id=mechanism_id, role__in=cls.STANDING_ROLES)
+                  if row.pk not in gone]
+        standing = [row for row in rows if row.role in cls.STANDING_ROLES]
+        return standing_role_conflicts(standing, stored)

@@ -29,6 +29,7 @@ register(
     ),
     Record(
         "mechanism", Mechanism, key="slug", table="mechanisms", order=("slug",),
+        search=("name", "acronym", "slug", "other_names__name"),
         description="Regional consultative processes, interregional forums and other mechanisms.",
         layout=(
             Field("slug", required=True), Field("acronym"), Field("name"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, add_inline
+from apps.mechanisms.admin import MechanismNameInline
 from apps.mechanisms.models import Mechanism
 
 from .models import Document, Meeting
@@ -23,12 +24,21 @@ class MeetingYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MeetingInline(CuratedInline):
+class DocumentInline(CuratedInline):
+    """A meeting's outcome documents, on the meeting's admin page."""
+
+    model = Document
+    fields = ("title", "slug", "kind", "date", "url")
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+
+
+class MechanismMeetingInline(CuratedInline):
     """A mechanism's meetings, on the mechanism's admin page."""
 
-
     model = Meeting
-    fields = ("slug", "title", "kind", "status", "start", "end", "city", "host")
+    fields = ("title", "slug", "kind", "status", "start", "end", "city", "host")
+    prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("host",)
     show_change_link = True
 
@@ -36,14 +46,24 @@ class MeetingInline(CuratedInline):
         return super().get_queryset(request).select_related("host", "mechanism")
 
 
+class MechanismDocumentInline(CuratedInline):
+    """A mechanism's documents, on the mechanism's admin page."""
 
-add_inline(Mechanism, MeetingInline)
-
-
-class DocumentInline(CuratedInline):
     model = Document
-    fields = ("slug", "title", "kind", "date", "url")
+    fk_name = "mechanism"
+    fields = ("title", "slug", "kind", "date", "meeting", "url")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("meeting",)
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting", "mechanism")
+
+
+
+# On the mechanism's page, after its participants and before its other names (apps/mechanisms/admin.py).
+add_inline(Mechanism, MechanismMeetingInline, before=MechanismNameInline)
+add_inline(Mechanism, MechanismDocumentInline, before=MechanismNameInline)
 
 
 @admin.register(Meeting)
@@ -53,6 +73,7 @@ class MeetingAdmin(CuratedAdmin):
     search_fields = ("title", "slug", "city", "theme", "mechanism__name", "mechanism__acronym", "host__name")
     autocomplete_fields = ("mechanism", "host")
     list_select_related = ("mechanism", "host")
+    prepopulated_fields = {"slug": ("title",)}
     inlines = [DocumentInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["mechanism", "title", "slug", "kind", "status"]}),
@@ -69,4 +90,5 @@ class DocumentAdmin(CuratedAdmin):
     search_fields = ("title", "slug", "mechanism__name", "mechanism__acronym")
     autocomplete_fields = ("mechanism", "meeting")
     list_select_related = ("mechanism", "meeting")
+    prepopulated_fields = {"slug": ("title",)}
     inlines = [CitationInline]

@@ -103,7 +103,18 @@ class Document(CitedModel, CuratedModel):
     def natural_key(self):
         return (self.slug,)
 
+    def _take_mechanism_from_meeting(self):
+        """A document added under a meeting belongs to that meeting's mechanism."""
+        if self.meeting_id and not self.mechanism_id:
+            meeting = Meeting.objects.filter(pk=self.meeting_id)
+            self.mechanism_id = meeting.values_list("mechanism_id", flat=True).first()
+
+    def save(self, *args, **kwargs):
+        self._take_mechanism_from_meeting()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
+        self._take_mechanism_from_meeting()
         if self.meeting_id and self.mechanism_id and self.meeting.mechanism_id != self.mechanism_id:
             raise ValidationError({"meeting": "This meeting belongs to another mechanism."})

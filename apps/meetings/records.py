@@ -7,6 +7,7 @@ from .models import Document, Meeting
 register(
     Record(
         "meeting", Meeting, key="slug", owner="mechanism", table="meetings", order=("start", "slug"),
+        search=("title", "slug", "city"),
         description="Meetings of the mechanisms.",
         layout=(
             Field("slug", required=True), Field("title"), Field("kind", CHOICE, default="other"),
@@ -17,6 +18,7 @@ register(
     ),
     Record(
         "document", Document, key="slug", owner="mechanism", table="documents", order=("date", "slug"),
+        search=("title", "slug"),
         description="Outcome documents.",
         layout=(Field("slug", required=True), Field("title"), Field("kind", CHOICE), Field("date", DATE),
                 Field("meeting", REF, to="meeting"), Field("url"), Field("note"), SOURCES),

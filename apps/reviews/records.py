@@ -7,6 +7,7 @@ from .models import Discrepancy, ReviewEdition, ReviewEntry
 register(
     Record(
         "edition", ReviewEdition, key="slug", table="editions", order=("year", "slug"),
+        search=("title", "slug", "isbn"),
         description="Published review editions. Authors are separated by '; '.",
         layout=(
             Field("slug", required=True), Field("year", INTEGER, required=True), Field("title"),

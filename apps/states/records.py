@@ -7,6 +7,7 @@ from .models import Organization, OrganizationName, State, StateName
 register(
     Record(
         "state", State, key="alpha3", table="states", order=("alpha3",),
+        search=("name", "official_name", "alpha3", "alpha2", "names__name"),
         description="States referred to by the dataset (ISO 3166-1).",
         layout=(Field("alpha3", required=True), Field("alpha2"), Field("numeric"), Field("name"),
                 Field("official_name"), Field("kind", CHOICE, default="sovereign"), Field("sovereign", REF, to="state"),
@@ -19,6 +20,7 @@ register(
     ),
     Record(
         "organization", Organization, key="slug", table="organizations", order=("slug",), label="organisation",
+        search=("name", "acronym", "slug", "other_names__name"),
         description="Organisations, blocs and cooperation frameworks.",
         layout=(Field("slug", required=True), Field("acronym"), Field("name"), Field("kind", CHOICE),
                 Field("state", REF, to="state"), Field("parent", REF, to="organization"), Field("website"),
