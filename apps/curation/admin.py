@@ -146,6 +146,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     history_list_display = ["history_change_reason"]
     readonly_fields = ("version",)
+    # Fields only the workflow services move (statuses): a save or a revert keeps their current values.
+    workflow_fields = ()
     save_on_top = True
 
     def get_fieldsets(self, request, obj=None):
@@ -173,6 +175,10 @@ class CuratedAdmin(SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason", "") if hasattr(form, "cleaned_data") else ""
         if change_set is not None and reason:
             change_set.reason = reason
+        if change and self.workflow_fields:
+            current = type(obj)._base_manager.filter(pk=obj.pk).values(*self.workflow_fields).first() or {}
+            for name, value in current.items():
+                setattr(obj, self.model._meta.get_field(name).attname, value)
         super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

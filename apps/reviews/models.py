@@ -41,6 +41,10 @@ class ReviewEdition(CuratedModel):
         help_text="Moved by the editorial workflow (submit for review, publish), not edited by hand.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_snapshot = models.ForeignKey(
+        "reviews.Snapshot", null=True, blank=True, on_delete=models.PROTECT, editable=False, related_name="+",
+        help_text="The snapshot frozen when the edition was published: its citable form, which must stay.",
+    )
     sources = GenericRelation("reviews.Citation")
 
     objects = CuratedQuerySet.as_manager()
@@ -87,7 +91,10 @@ class ReviewEntry(CuratedModel):
     agenda = models.TextField(blank=True, help_text="Recent meetings and the evolution of the agenda.")
     linkages = models.TextField(blank=True, help_text="Linkages with multilateral agreements.")
     taxonomic_placement = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False,
+        help_text="Moved by the workflow (mark ready, approve), not edited by hand.",
+    )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The curator in charge of this entry. Private.",
@@ -189,6 +196,26 @@ class SnapshotQuerySet(models.QuerySet):
 
 class SnapshotImmutable(Exception):
     """Raised on any attempt to change or delete a snapshot."""
+
+
+class IssuedSnapshot(models.Model):
+    """The register of every snapshot slug ever issued, with its checksum: a slug is never given twice.
+
+    It has no foreign key to the snapshot, so that it outlives a snapshot removed by force, and
+    ``manage.py snapshot verify`` can tell that a cited snapshot has gone. Rows are never changed or
+    deleted (database triggers refuse it).
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    checksum = models.CharField("SHA-256", max_length=64)
+    edition_slug = models.CharField(max_length=60)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at", "slug"]
+
+    def __str__(self):
+        return self.slug
 
 
 class Snapshot(models.Model):

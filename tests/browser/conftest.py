@@ -63,7 +63,9 @@ def browser():
 def site(browser, live_server):
     """The live site's address, with the dataset loaded (again, after an earlier browser test emptied it)."""
     if not Mechanism.objects.exists():
-        import_dataset(read_folder(FIXTURES), reason="Browser test set-up")
+        from tests.conftest import site_editor
+
+        import_dataset(read_folder(FIXTURES), user=site_editor(), reason="Browser test set-up")
     return live_server.url
 
 

@@ -94,17 +94,23 @@ def read_folder(path):
     return files
 
 
-IMPORT_PERMISSIONS = tuple(f"{app}.{codename}" for app, codename in CURATOR if not codename.startswith("view"))
+# An import may change any curated record and publish the editions it brings: the editor's role, the
+# same as the admin's bulk import. Statuses still move only through the workflow services.
+IMPORT_PERMISSIONS = (
+    *(f"{app}.{codename}" for app, codename in CURATOR if not codename.startswith("view")),
+    "reviews.publish_reviewedition",
+)
 
 
 def import_dataset(files, *, user=None, reason="", dry_run=False):
     """Import ``files`` ({relative name: YAML text}); return an ImportReport or raise DatasetError.
 
-    With a ``user``, the import acts as that user: it needs a curator's permissions, and the history
-    names them.
+    With a ``user``, the import acts as that user: it needs an editor's permissions, and the history
+    names them. A new edition marked published (or in review) is created as a draft and then moved
+    through the editorial workflow as that user, with all its checks; without a user nothing can be.
     """
     if user is not None and not user.has_perms(IMPORT_PERMISSIONS):
-        raise DatasetError([f"{user} may not import: it takes the curator role."])
+        raise DatasetError([f"{user} may not import: it takes the editor role, as the admin's bulk import does."])
     documents, errors = {}, []
     for name, text in files.items():
         try:
@@ -147,6 +153,7 @@ class _Importer:
         self.regions, self.themes, self.editions, self.states, self.organizations = {}, {}, {}, {}, {}
         self.mechanisms = {}
         self._citations = None
+        self.workflow = {}  # slug of a new edition -> the status the file gives it, reached through the workflow
 
     # ----- the whole run ---------------------------------------------------------------------
 
@@ -170,6 +177,25 @@ class _Importer:
                 loader(name, self.as_list(name, documents[name]))
         mechanism_files = {n: d for n, d in documents.items() if n.startswith(f"{fmt.MECHANISMS_DIR}/")}
         self.load_mechanisms(mechanism_files)
+        if not self.errors:
+            self.run_workflow()
+
+    def run_workflow(self):
+        """Move each new edition to the status its file gives, through the workflow services and as the
+        importing user: submitting and publishing need an editor, publishing needs every entry approved
+        and no blocking data problem, and freezes the edition's snapshot."""
+        from apps.reviews import services
+
+        for slug, status in self.workflow.items():
+            edition = self.editions[slug]
+            try:
+                services.submit_for_review(edition=edition, user=self.user)
+                if status == ReviewEdition.Status.PUBLISHED:
+                    services.approve_entries(entries=edition.entries.all(), user=self.user)
+                    services.publish_edition(edition=edition, user=self.user)
+            except services.PublishRefused as refusal:
+                for reason in refusal.reasons:
+                    self.error(fmt.EDITIONS_FILE, f"edition {slug!r}", f"cannot become {status!r}: {reason}")
 
     def as_list(self, name, data):
         if data is None:
@@ -395,6 +421,8 @@ class _Importer:
                 self.error(file, where, f"status {instance.status!r} cannot become {status!r} by import: editions "
                                         "move through the editorial workflow (manage.py edition, or the admin)")
                 continue
+            if not instance.pk and status != ReviewEdition.Status.DRAFT:
+                self.workflow[slug] = status  # created as a draft, then moved by run_workflow
             try:
                 year = int(data.get("year"))
             except (TypeError, ValueError):
@@ -405,7 +433,7 @@ class _Importer:
                 "authors": [_text(a) for a in authors], "publisher": _text(data.get("publisher")),
                 "series": _text(data.get("series")), "series_number": _text(data.get("series_number")),
                 "isbn": _text(data.get("isbn")), "issn": _text(data.get("issn")),
-                "published": _text(data.get("published")), "url": _text(data.get("url")), "status": status,
+                "published": _text(data.get("published")), "url": _text(data.get("url")),
             }, model_label="edition", key=slug)
             if saved is not None:
                 self.editions[slug] = saved
@@ -763,21 +791,29 @@ class _Importer:
                 continue
             listed.add(edition.slug)
             key = f"{mechanism.slug} in {edition.slug}"
-            instance = existing.get(edition.slug)
-            if instance is None:
-                # An entry arriving with an edition already published was approved when it was published.
-                instance = ReviewEntry(edition=edition, mechanism=mechanism)
-                if edition.is_published:
-                    instance.status = ReviewEntry.Status.APPROVED
-            self.save(file, where, instance, {
+            instance = existing.get(edition.slug) or ReviewEntry(edition=edition, mechanism=mechanism)
+            creating = instance.pk is None
+            saved = self.save(file, where, instance, {
                 "edition": edition, "mechanism": mechanism, "section": _text(data.get("section")),
                 "kind": kind, "governance": governance, "region": region,
                 "background": _text(data.get("background")), "agenda": _text(data.get("agenda")),
                 "linkages": _text(data.get("linkages")), "taxonomic_placement": _text(data.get("taxonomic_placement")),
             }, model_label="review entry", key=key)
+            if saved is not None and creating and edition.is_published:
+                self.approve_into_published(file, where, saved)
         for slug, instance in existing.items():
             if slug not in listed:
                 self.delete(instance, model_label="review entry", key=f"{mechanism.slug} in {slug}")
+
+    def approve_into_published(self, file, where, entry):
+        """An entry arriving for an edition already published is approved, by the workflow and its role."""
+        from apps.reviews import services
+
+        try:
+            services.approve_entries(entries=[entry], user=self.user)
+        except services.PublishRefused as refusal:
+            for reason in refusal.reasons:
+                self.error(file, where, f"an entry of the published edition {entry.edition.slug!r}: {reason}")
 
     DISCREPANCY_KEYS = ("subject", "recorded", "recorded_source", "conflicting", "conflicting_source", "note")
 
