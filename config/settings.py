@@ -194,6 +194,12 @@ REST_FRAMEWORK = {
 
 API_MAX_PAGE_SIZE = 500
 
+# What one dataset import may hold (apps/curation/dataset/limits.py): files (or zip entries), bytes of one
+# file once decompressed, bytes of all files once decompressed, and levels of nested lists and mappings.
+# The 2013 dataset is 31 files, 520 KB, 6 levels; the x100 benchmark dataset about 2,600 files and 55 MB.
+DATASET_IMPORT_LIMITS = {"files": 5000, "file_bytes": 8 * 1024 * 1024, "total_bytes": 128 * 1024 * 1024,
+                         "depth": 20}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regional consultation mechanisms on migration: public API",
     "DESCRIPTION": (

@@ -82,12 +82,13 @@ def read_folder(path):
     root = Path(path)
     if not root.is_dir():
         raise DatasetError([f"{path}: no such folder"])
-    files = {}
-    for name in fmt.REFERENCE_FILES:
-        if (root / name).exists():
-            files[name] = (root / name).read_text(encoding="utf-8")
+    from . import limits
+
+    paths = {name: root / name for name in fmt.REFERENCE_FILES if (root / name).exists()}
     for file in sorted((root / fmt.MECHANISMS_DIR).glob("*.yaml")):
-        files[f"{fmt.MECHANISMS_DIR}/{file.name}"] = file.read_text(encoding="utf-8")
+        paths[f"{fmt.MECHANISMS_DIR}/{file.name}"] = file
+    limits.check_sizes({name: path.stat().st_size for name, path in paths.items()})
+    files = {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
     if not files:
         raise DatasetError([f"{path}: no dataset files found (expected {', '.join(fmt.REFERENCE_FILES)} "
                             f"or {fmt.MECHANISMS_DIR}/*.yaml)"])
@@ -111,8 +112,14 @@ def import_dataset(files, *, user=None, reason="", dry_run=False):
     """
     if user is not None and not user.has_perms(IMPORT_PERMISSIONS):
         raise DatasetError([f"{user} may not import: it takes the editor role, as the admin's bulk import does."])
+    from . import limits
+
+    limits.check_sizes({name: len(text.encode("utf-8")) for name, text in files.items()})
     documents, errors = {}, []
     for name, text in files.items():
+        if problem := limits.nesting_problem(name, text):
+            errors.append(problem)
+            continue
         try:
             documents[name] = fmt.load(text)
         except Exception as error:  # yaml raises several classes; all mean the same to a curator
