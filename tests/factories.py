@@ -73,10 +73,10 @@ def remove_by_force(*tables):
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")  # a superuser's way past triggers
             for table in tables:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
                 cursor.execute(f"DELETE FROM {table}")
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            cursor.execute("SET session_replication_role = DEFAULT")
             return
         triggers = [statement for statement in _PROTECTION.SQLITE if any(f" ON {t}" in statement for t in tables)]
         names = [statement.split()[2] for statement in triggers]

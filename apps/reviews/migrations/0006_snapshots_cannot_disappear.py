@@ -55,7 +55,7 @@ POSTGRESQL_DROP = [
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)  # the SQL holds % of its own
 
     return run
 
