@@ -53,7 +53,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=60,
+        # Connections are kept for 60 s and checked before each request reuses one: a connection the
+        # database dropped meanwhile is replaced, not failed on.
+        conn_max_age=60, conn_health_checks=True,
     )
 }
 
@@ -80,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a safe request whose database connection was lost runs once more, through everything below.
+    "apps.curation.middleware.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (the site's CSS, the admin's and Swagger UI's) straight from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -277,7 +281,7 @@ SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
 # Public reads go to the replica when there is one; writes, the admin and commands to the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
-        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True),
         "TEST": {"MIRROR": "default"},
     }
 PUBLIC_READ_DATABASE = "replica" if "replica" in DATABASES else "default"

@@ -1,5 +1,7 @@
-"""Request-wide behaviour: a change set per curator request that writes, and the query-string guard."""
+"""Request-wide behaviour: a change set per curator request that writes, the query-string guard, and
+one retry of a safe request that lost its database connection."""
 
+from django.db import connections
 from django.http import HttpResponseBadRequest, JsonResponse
 
 from .history import recording
@@ -44,3 +46,23 @@ class QueryStringGuardMiddleware:
             if len(values) > 1 and request.path.startswith("/api/"):
                 return f"the parameter {key!r} is given {len(values)} times; give it once."
         return None
+
+
+class DatabaseRetryMiddleware:
+    """A GET or HEAD that failed because its database connection was lost is tried once more, on a new
+    connection; if that fails too, the 503 of ``config.errors`` stands. Nothing else is retried: a
+    write may have happened, and a request inside a transaction cannot start over."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(response, "database_unavailable", False) or request.method not in {"GET", "HEAD"}:
+            return response
+        opened = connections.all(initialized_only=True)
+        if any(connection.in_atomic_block for connection in opened):
+            return response
+        for connection in opened:
+            connection.close_if_unusable_or_obsolete()
+        return self.get_response(request)
