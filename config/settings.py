@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.curation.middleware.ChangeSetMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Anonymous page views are throttled before the cache answers them (the API throttles in DRF).
+    "apps.curation.throttling.PageThrottleMiddleware",
     # Last, on purpose: every middleware above (security headers, CSP, CORS, the query-string guard,
     # sessions and authentication) also shapes its 304s and cached answers, and nothing runs between it
     # and the view, so a 304 or a cache hit runs no view, filter or serializer.
@@ -189,8 +191,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "apps.curation.api.errors.exception_handler",
     # Anonymous clients share the API fairly: past the rate, 429 with Retry-After (API_THROTTLE_RATE).
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE") or "600/minute"},
+    # Counted in the shared "throttle" cache (apps/curation/throttling.py); pages have their own rate.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.curation.throttling.SharedAnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE") or "600/minute",
+                               "pages": os.environ.get("PAGE_THROTTLE_RATE") or "120/minute"},
     # Client addresses come from X-Forwarded-For only behind that many trusted proxies (API_TRUSTED_PROXIES).
     "NUM_PROXIES": int(os.environ.get("API_TRUSTED_PROXIES") or 0) or None,
     "DEFAULT_SCHEMA_CLASS": "apps.curation.api.schema.PublicAutoSchema",
@@ -270,11 +274,19 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public-responses"}
-    )
+    ),
+    # Throttle counters: shared by every process and machine, never per process. The database table is
+    # created by a migration (apps/curation/migrations/0004_shared_cache_table.py).
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "curation_shared_cache"}
+    ),
 }
 # The public API and pages; never /admin/.
 PUBLIC_CACHE_PATHS = [r"^/$", r"^/api/v1/", r"^/mechanisms/", r"^/states/", r"^/meetings/", r"^/editions/"]
-SERVER_CACHE_PATHS = [r"^/api/v1/"]
+# The API and the directory pages (the costliest pages to build) are also kept built, by data version.
+SERVER_CACHE_PATHS = [r"^/api/v1/", r"^/mechanisms/$", r"^/meetings/$"]
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)
 SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
 

@@ -64,10 +64,10 @@ def protected_rows_removed_after_transactional_tests(request):
 
 @pytest.fixture(autouse=True)
 def unthrottled(monkeypatch):
-    """Tests make many requests from one address; the throttling tests set their own rate."""
+    """Tests make many requests from one address; the throttling tests set their own rates."""
     from rest_framework.throttling import AnonRateThrottle
 
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None, "pages": None})
 
 
 @pytest.fixture
