@@ -1,8 +1,12 @@
-"""Request-wide behaviour: a change set per curator request that writes, the query-string guard, and
-one retry of a safe request that lost its database connection."""
+"""Request-wide behaviour: a change set per curator request that writes, the query-string guard, the
+methods the public pages answer, and one retry of a safe request that lost its database connection."""
 
+import re
+from functools import cached_property
+
+from django.conf import settings
 from django.db import connections
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 
 from .history import recording
 from .models import ChangeSet
@@ -65,4 +69,23 @@ class DatabaseRetryMiddleware:
             return response
         for connection in opened:
             connection.close_if_unusable_or_obsolete()
+        return self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """The public pages are read with GET and HEAD; any other method (POST, OPTIONS, TRACE, ...) is a 405
+    naming those two, before sessions, CSRF or any view see the request. The API answers for itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def page_paths(self):
+        return [re.compile(pattern) for pattern in settings.PUBLIC_CACHE_PATHS if not pattern.startswith("^/api/")]
+
+    def __call__(self, request):
+        if request.method not in {"GET", "HEAD"} and any(p.match(request.path_info) for p in self.page_paths):
+            response = HttpResponseNotAllowed(["GET", "HEAD"], content_type="text/plain; charset=utf-8")
+            response.content = f"{request.method[:20]} is not allowed here: the pages are read with GET or HEAD.\n"
+            return response
         return self.get_response(request)

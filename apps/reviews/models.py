@@ -8,7 +8,7 @@ from django.db import models
 
 from apps.curation.models import CuratedModel, CuratedQuerySet, curated_history
 from apps.curation.partial_dates import PartialDateField
-from apps.curation.validators import slug_validator, unique_slug_constraint
+from apps.curation.validators import HttpURLValidator, slug_validator, unique_slug_constraint
 from apps.mechanisms.classification import Governance, Kind
 
 
@@ -35,7 +35,7 @@ class ReviewEdition(CuratedModel):
     isbn = models.CharField("ISBN", max_length=20, blank=True)
     issn = models.CharField("ISSN", max_length=12, blank=True)
     published = PartialDateField(help_text="Publication date as printed ('2013-04').")
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[HttpURLValidator()])
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False,
         help_text="Moved by the editorial workflow (submit for review, publish), not edited by hand.",

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from apps.curation.models import CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import parse_or_none_lenient
 from apps.curation.validators import (
+    HttpURLValidator,
     alpha2_validator,
     alpha3_validator,
     numeric_validator,
@@ -108,7 +109,7 @@ class Organization(CuratedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
         help_text="E.g. the organisation a secretariat belongs to.",
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[HttpURLValidator()])
     sources = GenericRelation("reviews.Citation")
 
     history = curated_history()
