@@ -113,10 +113,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Failed logins: after 5 failures for one username from one address, that pair waits 15 minutes.
+# Failed logins: after 5 failures from one address, for one username or spread over many, that address
+# waits 15 minutes (a login that succeeds clears its own count).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 
 # Transport security. Production defaults; an operator behind a TLS proxy sets SECURE_PROXY_SSL_HEADER.

@@ -245,6 +245,8 @@ class ChangeSetAdmin(ReadOnlyAdmin):
 
 
 
+from . import accounts  # noqa: E402, F401  (the user and role pages, bounded by what an administrator holds)
+
 admin.site.index_template = "admin/curation/index.html"
 admin.site.site_header = "Regional consultation mechanisms: curation"
 admin.site.site_title = "Curation"
