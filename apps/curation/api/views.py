@@ -34,7 +34,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return self.serializer_class
 
     def initial(self, request, *args, **kwargs):
-        self.check_query_parameters(request)
+        if request.method in {"GET", "HEAD"}:  # any other method is a 405 whatever it asks
+            self.check_query_parameters(request)
         super().initial(request, *args, **kwargs)
 
     def query_parameters(self):
