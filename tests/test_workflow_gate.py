@@ -152,3 +152,18 @@ def test_an_import_without_an_acting_editor_cannot_publish():
 def test_an_imported_draft_edition_stays_a_draft(editor):
     import_dataset({"editions.yaml": NEW_PUBLISHED_EDITION.replace("published", "draft")}, user=editor)
     assert ReviewEdition.objects.get(slug="annual-2030").status == "draft"
+
+
+def test_reverting_an_entry_to_an_approved_version_does_not_approve_it(curator, editor, edition):
+    midwa = Mechanism.objects.get(slug="midwa")
+    entry = ReviewEntry.objects.create(edition=edition, mechanism=midwa, kind="rcp", governance="pillar",
+                                       region=midwa.region)
+    services.approve_entries(entries=[entry], user=editor)
+    approved_version = entry.history.first()
+    services.mark_entries_ready(entries=[entry], user=curator)  # a curator may withdraw an approval
+    client = client_of(curator)
+    url = f"/admin/reviews/reviewentry/{entry.pk}/history/{approved_version.history_id}/"
+    response = client.post(url, form_data(client.get(url).content, "historicalreviewentry_form"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == ReviewEntry.Status.READY
