@@ -287,6 +287,9 @@ CACHES = {
 }
 # The public API and pages; never /admin/.
 PUBLIC_CACHE_PATHS = [r"^/$", r"^/api/v1/", r"^/mechanisms/", r"^/states/", r"^/meetings/", r"^/editions/"]
+# The public pages among them: GET and HEAD only (curation/middleware.py), anonymous views throttled
+# (curation/throttling.py).
+PUBLIC_PAGE_PATHS = [pattern for pattern in PUBLIC_CACHE_PATHS if not pattern.startswith(r"^/api/")]
 # The API and the directory pages (the costliest pages to build) are also kept built, by data version.
 SERVER_CACHE_PATHS = [r"^/api/v1/", r"^/mechanisms/$", r"^/meetings/$"]
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)

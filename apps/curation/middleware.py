@@ -81,7 +81,7 @@ class PageMethodsMiddleware:
 
     @cached_property
     def page_paths(self):
-        return [re.compile(pattern) for pattern in settings.PUBLIC_CACHE_PATHS if not pattern.startswith("^/api/")]
+        return [re.compile(pattern) for pattern in settings.PUBLIC_PAGE_PATHS]
 
     def __call__(self, request):
         if request.method not in {"GET", "HEAD"} and any(p.match(request.path_info) for p in self.page_paths):

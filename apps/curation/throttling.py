@@ -36,7 +36,7 @@ class PageThrottleMiddleware:
 
     @cached_property
     def page_paths(self):
-        return [re.compile(pattern) for pattern in settings.PUBLIC_CACHE_PATHS if not pattern.startswith("^/api/")]
+        return [re.compile(pattern) for pattern in settings.PUBLIC_PAGE_PATHS]
 
     def __call__(self, request):
         if self.applies(request):
