@@ -53,7 +53,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=60,
+        # Connections are kept for 60 s and checked before each request reuses one: a connection the
+        # database dropped meanwhile is replaced, not failed on.
+        conn_max_age=60, conn_health_checks=True,
     )
 }
 
@@ -82,12 +84,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a safe request whose database connection was lost runs once more, through everything below.
+    "apps.curation.middleware.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (the site's CSS, the admin's and Swagger UI's) straight from the app server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "apps.curation.middleware.QueryStringGuardMiddleware",
+    "apps.curation.middleware.PageMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,6 +102,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.curation.middleware.ChangeSetMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Anonymous page views are throttled before the cache answers them (the API throttles in DRF).
+    "apps.curation.throttling.PageThrottleMiddleware",
     # Last, on purpose: every middleware above (security headers, CSP, CORS, the query-string guard,
     # sessions and authentication) also shapes its 304s and cached answers, and nothing runs between it
     # and the view, so a 304 or a cache hit runs no view, filter or serializer.
@@ -108,10 +115,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Failed logins: after 5 failures for one username from one address, that pair waits 15 minutes.
+# Failed logins: after 5 failures from one address, for one username or spread over many, that address
+# waits 15 minutes (a login that succeeds clears its own count).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 
 # Transport security. Production defaults; an operator behind a TLS proxy sets SECURE_PROXY_SSL_HEADER.
@@ -187,14 +195,22 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "apps.curation.api.errors.exception_handler",
     # Anonymous clients share the API fairly: past the rate, 429 with Retry-After (API_THROTTLE_RATE).
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE") or "600/minute"},
+    # Counted in the shared "throttle" cache (apps/curation/throttling.py); pages have their own rate.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.curation.throttling.SharedAnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE") or "600/minute",
+                               "pages": os.environ.get("PAGE_THROTTLE_RATE") or "120/minute"},
     # Client addresses come from X-Forwarded-For only behind that many trusted proxies (API_TRUSTED_PROXIES).
     "NUM_PROXIES": int(os.environ.get("API_TRUSTED_PROXIES") or 0) or None,
     "DEFAULT_SCHEMA_CLASS": "apps.curation.api.schema.PublicAutoSchema",
 }
 
 API_MAX_PAGE_SIZE = 500
+
+# What one dataset import may hold (apps/dataset/limits.py): files (or zip entries), bytes of one
+# file once decompressed, bytes of all files once decompressed, and levels of nested lists and mappings.
+# The 2013 dataset is 31 files, 520 KB, 6 levels; the x100 benchmark dataset about 2,600 files and 55 MB.
+DATASET_IMPORT_LIMITS = {"files": 5000, "file_bytes": 8 * 1024 * 1024, "total_bytes": 128 * 1024 * 1024,
+                         "depth": 20}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regional consultation mechanisms on migration: public API",
@@ -262,18 +278,29 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public-responses"}
-    )
+    ),
+    # Throttle counters: shared by every process and machine, never per process. The database table is
+    # created by a migration (apps/curation/migrations/0004_shared_cache_table.py).
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "curation_shared_cache"}
+    ),
 }
 # The public API and pages; never /admin/.
 PUBLIC_CACHE_PATHS = [r"^/$", r"^/api/v1/", r"^/mechanisms/", r"^/states/", r"^/meetings/", r"^/editions/"]
-SERVER_CACHE_PATHS = [r"^/api/v1/"]
+# The public pages among them: GET and HEAD only (curation/middleware.py), anonymous views throttled
+# (curation/throttling.py).
+PUBLIC_PAGE_PATHS = [pattern for pattern in PUBLIC_CACHE_PATHS if not pattern.startswith(r"^/api/")]
+# The API and the directory pages (the costliest pages to build) are also kept built, by data version.
+SERVER_CACHE_PATHS = [r"^/api/v1/", r"^/mechanisms/$", r"^/meetings/$"]
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)
 SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
 
 # Public reads go to the replica when there is one; writes, the admin and commands to the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
-        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True),
         "TEST": {"MIRROR": "default"},
     }
 PUBLIC_READ_DATABASE = "replica" if "replica" in DATABASES else "default"

@@ -85,7 +85,7 @@ def test_an_anonymous_visitor_reaches_no_admin_data(client):
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
-def test_commands_act_as_a_named_user_with_that_users_permissions(curator_a, tmp_path, django_user_model):
+def test_commands_act_as_a_named_user_with_that_users_permissions(editor, tmp_path, django_user_model):
     django_user_model.objects.create_user(username="reader", password="x")
     (tmp_path / "mechanisms").mkdir()
     (tmp_path / "mechanisms" / "test-process.yaml").write_text(MINIMAL)
@@ -93,9 +93,9 @@ def test_commands_act_as_a_named_user_with_that_users_permissions(curator_a, tmp
         call_command("import_dataset", str(tmp_path), "--user", "reader")
     with pytest.raises(CommandError, match="No active user named 'nobody'"):
         call_command("import_dataset", str(tmp_path), "--user", "nobody")
-    call_command("import_dataset", str(tmp_path), "--user", "curator-a", "--reason", "Adding a test process")
+    call_command("import_dataset", str(tmp_path), "--user", "an-editor", "--reason", "Adding a test process")
     record = Mechanism.objects.get(slug="test-process").history.first()
-    assert (record.history_user.username, record.history_change_reason) == ("curator-a", "Adding a test process")
+    assert (record.history_user.username, record.history_change_reason) == ("an-editor", "Adding a test process")
 
 
 # ----- no lost updates --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Meeting
 
 from . import factories
-from .conftest import FIXTURES
+from .conftest import FIXTURES, site_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def test_the_command_reports_errors_and_exits_non_zero(tmp_path, curator):
 def test_export_then_import_into_an_empty_database_then_export_again_is_byte_identical():
     first = export_files()
     factories.empty_dataset()
-    import_dataset(first)
+    import_dataset(first, user=site_editor())
     assert export_files() == first
 
 

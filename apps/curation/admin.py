@@ -435,6 +435,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     history_list_display = ["history_change_reason"]
     readonly_fields = ("version",)
+    # Fields only the workflow services move (statuses): a save or a revert keeps their current values.
+    workflow_fields = ()
     save_on_top = True
 
     def get_inlines(self, request, obj):
@@ -529,6 +531,10 @@ class CuratedAdmin(SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason", "") if hasattr(form, "cleaned_data") else ""
         if change_set is not None and reason:
             change_set.reason = reason
+        if change and self.workflow_fields:
+            current = type(obj)._base_manager.filter(pk=obj.pk).values(*self.workflow_fields).first() or {}
+            for name, value in current.items():
+                setattr(obj, self.model._meta.get_field(name).attname, value)
         if change and not form.has_changed() and not getattr(request, "_curation_revert", False):
             obj._history_user = request.user
             return  # nothing of the record itself changed: no new version, no history record
@@ -621,6 +627,8 @@ class ChangeSetAdmin(ReadOnlyAdmin):
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "records": records})
 
 
+
+from . import accounts  # noqa: E402, F401  (the user and role pages, bounded by what an administrator holds)
 
 admin.site.index_template = "admin/curation/index.html"
 admin.site.site_header = "Regional consultation mechanisms: curation"

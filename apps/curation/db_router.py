@@ -31,6 +31,8 @@ def public_reads():
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
+        if model._meta.app_label == "django_cache":  # throttle counters: read where they are written
+            return DEFAULT_DB_ALIAS
         alias = settings.PUBLIC_READ_DATABASE
         return alias if _public_read.get() else DEFAULT_DB_ALIAS
 

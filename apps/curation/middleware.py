@@ -1,6 +1,12 @@
-"""Request-wide behaviour: a change set per curator request that writes, and the query-string guard."""
+"""Request-wide behaviour: a change set per curator request that writes, the query-string guard, the
+methods the public pages answer, and one retry of a safe request that lost its database connection."""
 
-from django.http import HttpResponseBadRequest, JsonResponse
+import re
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 
 from .history import recording
 from .models import ChangeSet
@@ -44,3 +50,42 @@ class QueryStringGuardMiddleware:
             if len(values) > 1 and request.path.startswith("/api/"):
                 return f"the parameter {key!r} is given {len(values)} times; give it once."
         return None
+
+
+class DatabaseRetryMiddleware:
+    """A GET or HEAD that failed because its database connection was lost is tried once more, on a new
+    connection; if that fails too, the 503 of ``config.errors`` stands. Nothing else is retried: a
+    write may have happened, and a request inside a transaction cannot start over."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(response, "database_unavailable", False) or request.method not in {"GET", "HEAD"}:
+            return response
+        opened = connections.all(initialized_only=True)
+        if any(connection.in_atomic_block for connection in opened):
+            return response
+        for connection in opened:
+            connection.close_if_unusable_or_obsolete()
+        return self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """The public pages are read with GET and HEAD; any other method (POST, OPTIONS, TRACE, ...) is a 405
+    naming those two, before sessions, CSRF or any view see the request. The API answers for itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def page_paths(self):
+        return [re.compile(pattern) for pattern in settings.PUBLIC_PAGE_PATHS]
+
+    def __call__(self, request):
+        if request.method not in {"GET", "HEAD"} and any(p.match(request.path_info) for p in self.page_paths):
+            response = HttpResponseNotAllowed(["GET", "HEAD"], content_type="text/plain; charset=utf-8")
+            response.content = f"{request.method[:20]} is not allowed here: the pages are read with GET or HEAD.\n"
+            return response
+        return self.get_response(request)

@@ -1,6 +1,9 @@
 """Validators for the natural keys of the dataset."""
 
-from django.core.validators import RegexValidator
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -19,3 +22,19 @@ def unique_slug_constraint(name, label):
         Lower("slug"), name=name,
         violation_error_message=f"A {label} with this slug already exists (slugs are compared without regard to case).",
     )
+
+
+class HttpURLValidator(URLValidator):
+    """A well-formed http or https URL (RFC 3986): Django's URL check, then nothing but the characters a URL
+    may hold, each '%' starting an escape. A quote, an angle bracket, a space or a brace cannot slip a
+    value out of an attribute or break the API's ``format: uri``."""
+
+    schemes = ["http", "https"]
+    message = ("Enter a well-formed http:// or https:// address: letters, digits and - . _ ~ : / ? # [ ] @ ! $ & "
+               "' ( ) * + , ; = only, other characters written as %%XX.")
+    _outside = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
+
+    def __call__(self, value):
+        super().__call__(value)
+        if self._outside.search(str(value)):
+            raise ValidationError(self.message, code=self.code, params={"value": value})

@@ -37,7 +37,8 @@ class ReviewEditionAdmin(CuratedAdmin):
     list_display = ("title", "year", "series_number", "status", "published_at")
     list_filter = ("status", "year")
     search_fields = ("title", "slug", "isbn")
-    readonly_fields = ("status", "published_at", "version")
+    readonly_fields = ("status", "published_at", "published_snapshot", "version")
+    workflow_fields = ("status", "published_at", "published_snapshot")
     inlines = [SnapshotInline, CitationInline]
     actions = ["submit_for_review", "return_to_draft", "publish", "freeze_snapshot"]
 
@@ -105,6 +106,8 @@ class ReviewEntryAdmin(CuratedAdmin):
     autocomplete_fields = ("mechanism",)
     list_select_related = ("mechanism", "edition", "region", "responsible")
     actions = ["mark_ready", "approve"]
+    readonly_fields = ("status", "version")
+    workflow_fields = ("status",)
     fieldsets = [
         (None, {"fields": ["edition", "mechanism", "section", "kind", "governance", "region"]}),
         ("Narrative", {"fields": ["background", "agenda", "linkages", "taxonomic_placement"]}),
@@ -112,23 +115,21 @@ class ReviewEntryAdmin(CuratedAdmin):
                                            "curator_note", "version"]}),
     ]
 
-    @admin.action(description="Mark ready for review")
+    @admin.action(description="Mark ready for review", permissions=["change"])
     def mark_ready(self, request, queryset):
-        self._set_status(request, queryset, ReviewEntry.Status.READY)
+        self._move(request, services.mark_entries_ready, queryset, ReviewEntry.Status.READY)
 
     @admin.action(description="Approve", permissions=["publish"])
     def approve(self, request, queryset):
-        self._set_status(request, queryset, ReviewEntry.Status.APPROVED)
+        self._move(request, services.approve_entries, queryset, ReviewEntry.Status.APPROVED)
 
-    def _set_status(self, request, queryset, status):
-        count = 0
-        for entry in queryset:  # one save each, so that each entry's history records the change
-            if entry.status != status:
-                entry.status = status
-                entry._history_user = request.user
-                entry.save()
-                count += 1
-        self.message_user(request, f"{count} entries marked {ReviewEntry.Status(status).label.lower()}.")
+    def _move(self, request, service, queryset, status):
+        try:
+            changed = service(entries=queryset, user=request.user)
+        except services.PublishRefused as refusal:
+            self.message_user(request, " ".join(refusal.reasons), messages.ERROR)
+            return
+        self.message_user(request, f"{len(changed)} entries marked {ReviewEntry.Status(status).label.lower()}.")
 
     def has_publish_permission(self, request):
         return request.user.has_perm(services.PUBLISH_PERMISSION)

@@ -3,7 +3,7 @@
 The tables follow the records' declarations (``records.py`` of each app). Every table has a Table
 Schema with its primary key and foreign keys; partial dates are strings with
 a pattern; each resource carries the SHA-256 hash of its file. The package validates with
-``frictionless validate``.
+``frictionless validate``. Text a spreadsheet would run as a formula is neutralised (``neutralised``).
 """
 
 import csv
@@ -161,12 +161,26 @@ def tables(dataset):
     return out
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (=HYPERLINK(...), +cmd|...).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISED = ("A text cell that began with =, +, -, @, a tab or a carriage return is written with a leading "
+               "apostrophe (') so that no spreadsheet runs it as a formula (OWASP, CSV injection); drop that "
+               "one apostrophe to read the value as recorded.")
+
+
+def neutralised(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe, as OWASP recommends."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(fields, rows):
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[f["name"] for f in fields], lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: row.get(name, "") for name in writer.fieldnames})
+        writer.writerow({name: neutralised(row.get(name, "")) for name in writer.fieldnames})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -190,7 +204,7 @@ def package_files(dataset, *, name, title, version, checksum):
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": name, "title": title, "version": version,
-        "description": f"Snapshot of the dataset; SHA-256 of its canonical JSON: {checksum}.",
+        "description": f"Snapshot of the dataset; SHA-256 of its canonical JSON: {checksum}. {NEUTRALISED}",
         "resources": resources,
     }
     files["datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

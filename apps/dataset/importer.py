@@ -21,18 +21,12 @@ from apps.curation.history import recording
 from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source
 from apps.curation.records import CHOICE, INTEGER, NAMES, PLACE, REF, REFS, record
 from apps.curation.roles import CURATOR
-from apps.reviews.models import ReviewEntry
+from apps.reviews.models import ReviewEdition, ReviewEntry
 from apps.reviews.services import save_edition
 
+from . import limits, publishing
 from . import yaml_format as fmt
-
-
-class DatasetError(Exception):
-    """The dataset cannot be imported; ``errors`` lists every problem found."""
-
-    def __init__(self, errors):
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
+from .errors import DatasetError
 
 
 @dataclass
@@ -82,31 +76,40 @@ def read_folder(path):
     root = Path(path)
     if not root.is_dir():
         raise DatasetError([f"{path}: no such folder"])
-    files = {}
-    for name in fmt.REFERENCE_FILES:
-        if (root / name).exists():
-            files[name] = (root / name).read_text(encoding="utf-8")
+    paths = {name: root / name for name in fmt.REFERENCE_FILES if (root / name).exists()}
     for file in sorted((root / fmt.MECHANISMS_DIR).glob("*.yaml")):
-        files[f"{fmt.MECHANISMS_DIR}/{file.name}"] = file.read_text(encoding="utf-8")
+        paths[f"{fmt.MECHANISMS_DIR}/{file.name}"] = file
+    limits.check_sizes({name: path.stat().st_size for name, path in paths.items()})
+    files = {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
     if not files:
         raise DatasetError([f"{path}: no dataset files found (expected {', '.join(fmt.REFERENCE_FILES)} "
                             f"or {fmt.MECHANISMS_DIR}/*.yaml)"])
     return files
 
 
-IMPORT_PERMISSIONS = tuple(f"{app}.{codename}" for app, codename in CURATOR if not codename.startswith("view"))
+# An import may change any curated record and publish the editions it brings: the editor's role, the
+# same as the admin's bulk import. Statuses still move only through the workflow services.
+IMPORT_PERMISSIONS = (
+    *(f"{app}.{codename}" for app, codename in CURATOR if not codename.startswith("view")),
+    publishing.PUBLISH_PERMISSION,
+)
 
 
 def import_dataset(files, *, user=None, reason="", dry_run=False):
     """Import ``files`` ({relative name: YAML text}); return an ImportReport or raise DatasetError.
 
-    With a ``user``, the import acts as that user: it needs a curator's permissions, and the history
-    names them.
+    With a ``user``, the import acts as that user: it needs an editor's permissions, and the history
+    names them. A new edition marked published (or in review) is created as a draft and then moved
+    through the editorial workflow as that user, with all its checks; without a user nothing can be.
     """
     if user is not None and not user.has_perms(IMPORT_PERMISSIONS):
-        raise DatasetError([f"{user} may not import: it takes the curator role."])
+        raise DatasetError([f"{user} may not import: it takes the editor role, as the admin's bulk import does."])
+    limits.check_sizes({name: len(text.encode("utf-8")) for name, text in files.items()})
     documents, errors = {}, []
     for name, text in files.items():
+        if problem := limits.nesting_problem(name, text):
+            errors.append(problem)
+            continue
         try:
             documents[name] = fmt.load(text)
         except Exception as error:  # yaml raises several classes; all mean the same to a curator
@@ -154,6 +157,7 @@ class _Importer:
         self.tables = {}  # record type -> {natural key: instance}
         self.sources = {}
         self._citations = None
+        self.workflow = {}  # slug of a new edition -> the status the file gives it, reached through the workflow
 
     # ----- the whole run ---------------------------------------------------------------------
 
@@ -175,6 +179,23 @@ class _Importer:
                 self.load_reference(file_name, name, self.as_list(file_name, documents[file_name]))
         mechanism_files = {n: d for n, d in documents.items() if n.startswith(f"{fmt.MECHANISMS_DIR}/")}
         self.load_mechanisms(mechanism_files)
+        if not self.errors:
+            self.run_workflow()
+
+    def run_workflow(self):
+        """Move each new edition to the status its file gives, through the workflow services and as the
+        importing user: submitting and publishing need an editor, publishing needs every entry approved
+        and no blocking data problem, and freezes the edition's snapshot."""
+        for slug, status in self.workflow.items():
+            edition = self.tables["edition"][slug]
+            try:
+                publishing.submit_for_review(edition=edition, user=self.user)
+                if status == ReviewEdition.Status.PUBLISHED:
+                    publishing.approve_entries(entries=edition.entries.all(), user=self.user)
+                    publishing.publish_edition(edition=edition, user=self.user)
+            except publishing.PublishRefused as refusal:
+                for reason in refusal.reasons:
+                    self.error(fmt.EDITIONS_FILE, f"edition {slug!r}", f"cannot become {status!r}: {reason}")
 
     def as_list(self, name, data):
         if data is None:
@@ -446,8 +467,12 @@ class _Importer:
             if values is None:
                 continue
             instance = table.get(key) or spec.model(**{spec.key: key})
-            if name == "edition" and not self.edition_status_kept(file, where, instance, values["status"]):
-                continue
+            if name == "edition":
+                status = values.pop("status")  # moved by the workflow only
+                if not self.edition_status_kept(file, where, instance, status):
+                    continue
+                if instance.pk is None and status != ReviewEdition.Status.DRAFT:
+                    self.workflow[key] = status  # created as a draft, then moved by run_workflow
             saved = self.save(file, where, instance, values, model_label=label, key=key, write=write)
             if saved is not None:
                 table[key] = saved
@@ -648,7 +673,7 @@ class _Importer:
         return kept
 
     def sync_review_entries(self, file, mechanism, items):
-        """One entry per edition; an entry arriving with its edition already published was approved."""
+        """One entry per edition; an entry arriving for an edition already published is approved."""
         spec = record("review_entry")
         existing = {e.edition.slug: e for e in mechanism.review_entries.select_related("edition")}
         listed = set()
@@ -658,16 +683,23 @@ class _Importer:
                 self.error(file, where, f"a second entry for edition {edition.slug!r}")
                 continue
             listed.add(edition.slug)
-            instance = existing.get(edition.slug)
-            if instance is None:
-                instance = ReviewEntry(edition=edition, mechanism=mechanism)
-                if edition.is_published:
-                    instance.status = ReviewEntry.Status.APPROVED
-            self.save(file, where, instance, {"mechanism": mechanism, **values}, model_label="review entry",
-                      key=f"{mechanism.slug} in {edition.slug}")
+            instance = existing.get(edition.slug) or ReviewEntry(edition=edition, mechanism=mechanism)
+            creating = instance.pk is None
+            saved = self.save(file, where, instance, {"mechanism": mechanism, **values}, model_label="review entry",
+                              key=f"{mechanism.slug} in {edition.slug}")
+            if saved is not None and creating and edition.is_published:
+                self.approve_into_published(file, where, saved)
         for slug, instance in existing.items():
             if slug not in listed:
                 self.delete(instance, model_label="review entry", key=f"{mechanism.slug} in {slug}")
+
+    def approve_into_published(self, file, where, entry):
+        """An entry arriving for an edition already published is approved, by the workflow and its role."""
+        try:
+            publishing.approve_entries(entries=[entry], user=self.user)
+        except publishing.PublishRefused as refusal:
+            for reason in refusal.reasons:
+                self.error(file, where, f"an entry of the published edition {entry.edition.slug!r}: {reason}")
 
     def sync_discrepancies(self, file, mechanism, items):
         """Discrepancies are known by their position in the file; their sources are places in editions."""

@@ -1,5 +1,7 @@
 """The editorial workflow: an edition moves from draft to in review to published, and publishing
-freezes a snapshot. Every refusal says exactly what stands in the way."""
+freezes a snapshot; an entry moves from draft to ready to approved. These functions are the only
+way a status changes, and each checks the acting user's role. Every refusal says exactly what stands
+in the way."""
 
 from dataclasses import dataclass, field
 
@@ -14,6 +16,7 @@ from . import quality
 from .snapshots import create_snapshot
 
 PUBLISH_PERMISSION = "reviews.publish_reviewedition"
+EDIT_ENTRY_PERMISSION = "reviews.change_reviewentry"
 
 
 @dataclass
@@ -55,6 +58,30 @@ def return_to_draft(*, edition, user):
                  source=ReviewEdition.Status.IN_REVIEW, target=ReviewEdition.Status.DRAFT)
 
 
+def _set_entry_status(entries, user, status):
+    changed = []
+    with acting_as(user):
+        for entry in entries:  # one save each, so that each entry's history records the change
+            if entry.status != status:
+                entry.status = status
+                entry.save()
+                changed.append(entry)
+    return changed
+
+
+def mark_entries_ready(*, entries, user):
+    """Mark review entries ready for review (a curator's step); returns the entries that changed."""
+    if user is None or not user.has_perm(EDIT_ENTRY_PERMISSION):
+        raise PublishRefused([f"{user or 'Nobody'} may not mark entries ready: it takes the curator role."])
+    return _set_entry_status(entries, user, ReviewEntry.Status.READY)
+
+
+def approve_entries(*, entries, user):
+    """Approve review entries (an editor's step); returns the entries that changed."""
+    _require_editor(user, "approve review entries")
+    return _set_entry_status(entries, user, ReviewEntry.Status.APPROVED)
+
+
 def publish_refusals(edition, user):
     """Everything that stands in the way of publishing ``edition`` now; empty when it may be published."""
     reasons = []
@@ -83,4 +110,7 @@ def publish_edition(*, edition, user, title=None):
         edition.status = ReviewEdition.Status.PUBLISHED
         edition.published_at = timezone.now()
         save_edition(edition)
-        return create_snapshot(edition=edition, title=title or edition.title, user=user)
+        snapshot = create_snapshot(edition=edition, title=title or edition.title, user=user)
+        edition.published_snapshot = snapshot
+        edition.save()
+        return snapshot

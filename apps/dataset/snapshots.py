@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.dataset.assembly import FORMAT, AsOfRows, Assembly, LiveRows
-from apps.reviews.models import ReviewEdition, Snapshot
+from apps.reviews.models import IssuedSnapshot, ReviewEdition, Snapshot
 
 
 class SnapshotRefused(Exception):
@@ -88,9 +88,10 @@ def current_dataset():
 
 
 def _unique_slug(edition, moment):
+    """A slug never issued before, even to a snapshot since removed by force: a citation names one dataset."""
     base = slugify(f"{edition.slug}-{moment:%Y-%m-%d}")
     slug, number = base, 2
-    while Snapshot.objects.filter(slug=slug).exists():
+    while IssuedSnapshot.objects.filter(slug=slug).exists() or Snapshot.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -111,6 +112,8 @@ def create_snapshot(*, edition, title, user=None, as_of=None):
             content=frozen.compressed,
         )
         snapshot.save()
+        IssuedSnapshot.objects.create(slug=snapshot.slug, checksum=snapshot.checksum, edition_slug=edition.slug,
+                                      issued_at=now)
     return snapshot
 
 
@@ -134,6 +137,25 @@ def verify_snapshots(queryset=None):
             actual = "unreadable"
         results.append(Verification(snapshot, actual))
     return results
+
+
+def missing_snapshots():
+    """Why a snapshot that was issued, cited or published is gone or altered; empty when none is.
+
+    Every slug ever issued must still hold its snapshot with the checksum it was issued with, and
+    every published edition must hold the snapshot frozen when it was published.
+    """
+    present = dict(Snapshot.objects.values_list("slug", "checksum"))
+    problems = []
+    for issued in IssuedSnapshot.objects.order_by("issued_at", "slug"):
+        if issued.slug not in present:
+            problems.append(f"{issued.slug}: issued {issued.issued_at:%Y-%m-%d %H:%M} for {issued.edition_slug}, "
+                            "and now MISSING")
+        elif present[issued.slug] != issued.checksum:
+            problems.append(f"{issued.slug}: issued with SHA-256 {issued.checksum}, now holds {present[issued.slug]}")
+    for edition in ReviewEdition.published_editions.filter(published_snapshot__isnull=True).order_by("slug"):
+        problems.append(f"{edition.slug}: published, but its published snapshot is MISSING")
+    return problems
 
 
 def parse_moment(text):

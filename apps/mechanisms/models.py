@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apps.curation.models import CitedModel, CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import PartialDateField, parse_or_none_lenient
-from apps.curation.validators import slug_validator, unique_slug_constraint
+from apps.curation.validators import HttpURLValidator, slug_validator, unique_slug_constraint
 
 from .classification import Governance, Kind, Status
 
@@ -87,7 +87,7 @@ class Mechanism(CitedModel, CuratedModel):
     predecessor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[HttpURLValidator()])
     objectives = models.TextField(blank=True)
     secretariat_note = models.TextField(blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="mechanisms")

@@ -5,7 +5,7 @@ from django.db import models
 
 from apps.curation.models import CitedModel, CuratedModel, curated_history
 from apps.curation.partial_dates import PartialDateField
-from apps.curation.validators import slug_validator, unique_slug_constraint
+from apps.curation.validators import HttpURLValidator, slug_validator, unique_slug_constraint
 
 
 class Meeting(CitedModel, CuratedModel):
@@ -88,7 +88,7 @@ class Document(CitedModel, CuratedModel):
     date = PartialDateField(bounds=True)
     date_earliest = models.DateField(null=True, editable=False)
     date_latest = models.DateField(null=True, editable=False)
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[HttpURLValidator()])
     note = models.TextField(blank=True, help_text="Public note.")
 
     history = curated_history()

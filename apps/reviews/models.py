@@ -5,7 +5,7 @@ from django.db import models
 
 from apps.curation.models import CitedModel, CuratedModel, CuratedQuerySet, curated_history
 from apps.curation.partial_dates import PartialDateField
-from apps.curation.validators import slug_validator, unique_slug_constraint
+from apps.curation.validators import HttpURLValidator, slug_validator, unique_slug_constraint
 from apps.mechanisms.classification import Governance, Kind
 
 
@@ -32,7 +32,7 @@ class ReviewEdition(CitedModel, CuratedModel):
     isbn = models.CharField("ISBN", max_length=20, blank=True)
     issn = models.CharField("ISSN", max_length=12, blank=True)
     published = PartialDateField(help_text="Publication date as printed ('2013-04').")
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[HttpURLValidator()])
     source = models.OneToOneField(
         "curation.Source", on_delete=models.PROTECT, related_name="edition", editable=False,
         help_text="The edition as an entry of the source register, which citations point to.",
@@ -42,6 +42,10 @@ class ReviewEdition(CitedModel, CuratedModel):
         help_text="Moved by the editorial workflow (submit for review, publish), not edited by hand.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_snapshot = models.ForeignKey(
+        "reviews.Snapshot", null=True, blank=True, on_delete=models.PROTECT, editable=False, related_name="+",
+        help_text="The snapshot frozen when the edition was published: its citable form, which must stay.",
+    )
 
     objects = CuratedQuerySet.as_manager()
     published_editions = PublishedEditionManager()
@@ -87,7 +91,10 @@ class ReviewEntry(CuratedModel):
     agenda = models.TextField(blank=True, help_text="Recent meetings and the evolution of the agenda.")
     linkages = models.TextField(blank=True, help_text="Linkages with multilateral agreements.")
     taxonomic_placement = models.TextField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False,
+        help_text="Moved by the workflow (mark ready, approve), not edited by hand.",
+    )
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The curator in charge of this entry. Private.",
@@ -148,6 +155,26 @@ class SnapshotQuerySet(models.QuerySet):
 
 class SnapshotImmutable(Exception):
     """Raised on any attempt to change or delete a snapshot."""
+
+
+class IssuedSnapshot(models.Model):
+    """The register of every snapshot slug ever issued, with its checksum: a slug is never given twice.
+
+    It has no foreign key to the snapshot, so that it outlives a snapshot removed by force, and
+    ``manage.py snapshot verify`` can tell that a cited snapshot has gone. Rows are never changed or
+    deleted (database triggers refuse it).
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    checksum = models.CharField("SHA-256", max_length=64)
+    edition_slug = models.CharField(max_length=60)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["issued_at", "slug"]
+
+    def __str__(self):
+        return self.slug
 
 
 class Snapshot(models.Model):

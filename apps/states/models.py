@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from apps.curation.models import CitedModel, CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import parse_or_none_lenient
 from apps.curation.validators import (
+    HttpURLValidator,
     alpha2_validator,
     alpha3_validator,
     numeric_validator,
@@ -105,7 +106,7 @@ class Organization(CitedModel, CuratedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
         help_text="E.g. the organisation a secretariat belongs to.",
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[HttpURLValidator()])
 
     history = curated_history()
 

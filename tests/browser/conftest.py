@@ -13,6 +13,7 @@ import pytest
 
 from apps.dataset.importer import import_dataset, read_folder
 from apps.mechanisms.models import Mechanism
+from tests.conftest import site_editor
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 FIXTURES = BROWSER_TESTS.parent.parent / "fixtures"
@@ -63,7 +64,7 @@ def browser():
 def site(browser, live_server):
     """The live site's address, with the dataset loaded (again, after an earlier browser test emptied it)."""
     if not Mechanism.objects.exists():
-        import_dataset(read_folder(FIXTURES), reason="Browser test set-up")
+        import_dataset(read_folder(FIXTURES), user=site_editor(), reason="Browser test set-up")
     return live_server.url
 
 

@@ -16,7 +16,9 @@ class ErrorSerializer(serializers.Serializer):
 ERROR_RESPONSES = {
     "400": "A parameter is malformed, unknown or repeated; 'errors' names each one.",
     "404": "No such record, or a page past the end of the list.",
+    "406": "The Accept header asks for a media type this operation does not serve.",
     "429": "Too many requests from this client; retry after the number of seconds in Retry-After.",
+    "503": "The database is briefly unavailable; retry after the number of seconds in Retry-After.",
 }
 
 

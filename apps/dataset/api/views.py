@@ -24,13 +24,19 @@ class SnapshotViewSet(PublicReadOnlyViewSet):
     def list_queryset(self):
         return selectors.public_snapshots().defer("content")
 
+    def perform_content_negotiation(self, request, force=False):
+        # A download may be asked for with the Accept header of what it is (a zip, HTML): the file is
+        # answered in its own media type, and an error as JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "download")
+
     @extend_schema(
         summary="Download a snapshot",
         description="json: the canonical JSON whose SHA-256 is the checksum; yaml: the dataset format (zip), "
                     "importable into an empty database; datapackage: a Frictionless Data Package (zip); report: "
                     "a printable HTML review report.",
         parameters=[OpenApiParameter("format_name", str, OpenApiParameter.PATH, enum=sorted(exports.FORMATS))],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "application/zip"): OpenApiTypes.BINARY,
+                   (200, "text/html"): OpenApiTypes.STR},
     )
     @action(detail=True, url_path=r"download/(?P<format_name>json|yaml|datapackage|report)",
             url_name="download", filter_backends=[], pagination_class=None)

@@ -24,7 +24,8 @@ class Command(CuratorCommand):
                             help="Do nothing if the edition already has a snapshot.")
         create.add_argument("--user", required=True, help="Editor the snapshot is made by.")
         create.add_argument("--reason", default="")
-        sub.add_parser("verify", help="Recompute every snapshot's checksum; exit non-zero on any mismatch.")
+        sub.add_parser("verify", help="Recompute every snapshot's checksum; exit non-zero on any mismatch, or when "
+                                      "a snapshot once issued or published is missing.")
         sub.add_parser("list", help="List snapshots.")
         export = sub.add_parser("export", help="Write one export of a snapshot.")
         export.add_argument("slug")
@@ -56,9 +57,13 @@ class Command(CuratorCommand):
         for result in results:
             state = "ok" if result.ok else f"MISMATCH (stored {result.snapshot.checksum}, content {result.actual})"
             self.stdout.write(f"{result.snapshot.slug}: {state}")
+        missing = snapshots.missing_snapshots()
+        for problem in missing:
+            self.stdout.write(problem)
         bad = [r for r in results if not r.ok]
-        if bad:
-            raise CommandError(f"{len(bad)} of {len(results)} snapshots fail verification.")
+        if bad or missing:
+            raise CommandError(f"{len(bad)} of {len(results)} snapshots fail verification; "
+                               f"{len(missing)} issued or published snapshot(s) missing or altered.")
         self.stdout.write(f"All {len(results)} snapshots verified.")
 
     def handle_list(self, **options):

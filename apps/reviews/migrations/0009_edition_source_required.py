@@ -1,6 +1,6 @@
-"""Every edition is a source now (0005 made them): the link becomes required.
+"""Every edition is a source now (0008 made them): the link becomes required.
 
-Apart from 0005, because PostgreSQL refuses to alter a table whose rows the same transaction changed.
+Apart from 0008, because PostgreSQL refuses to alter a table whose rows the same transaction changed.
 """
 
 import django.db.models.deletion
@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0005_edition_sources'),
+        ('reviews', '0008_edition_sources'),
     ]
 
     operations = [

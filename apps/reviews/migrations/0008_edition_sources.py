@@ -70,8 +70,8 @@ def move_citations_to_the_source_register(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('curation', '0004_source_register_and_citations'),
-        ('reviews', '0004_constraint_messages'),
+        ('curation', '0005_source_register_and_citations'),
+        ('reviews', '0007_http_urls_only'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('curation', '0003_dataversion'),
+        ('curation', '0004_shared_cache_table'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

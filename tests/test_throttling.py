@@ -1,0 +1,97 @@
+"""Throttling that holds across processes, for the API and the pages, and the directory pages kept built."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import AnonRateThrottle
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    def set_rates(**rates):
+        monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None, "pages": None, **rates})
+        cache.clear()
+
+    return set_rates
+
+
+CLIENT_PROCESS = textwrap.dedent("""
+    import django, sys
+    django.setup()
+    from django.test import Client
+    client = Client(REMOTE_ADDR="192.0.2.77")
+    print(" ".join(str(client.get(sys.argv[1]).status_code) for _ in range(int(sys.argv[2]))))
+""")
+
+
+def run_process(url, count):
+    """A separate Python process serving ``count`` requests, as a second worker would."""
+    settings = connection.settings_dict
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SECURE_SSL_REDIRECT": "0",
+           "ALLOWED_HOSTS": "testserver", "API_THROTTLE_RATE": "4/minute", "PAGE_THROTTLE_RATE": "4/minute",
+           "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/"
+                           f"{settings['NAME']}"}
+    env.pop("REDIS_URL", None)
+    done = subprocess.run([sys.executable, "-c", CLIENT_PROCESS, url, str(count)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [int(status) for status in done.stdout.split()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQLite test database lives in one process")
+@pytest.mark.parametrize("url", ["/api/v1/themes/", "/mechanisms/"])
+def test_two_processes_share_one_throttle(url, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        caches["throttle"].clear()
+        try:
+            first = run_process(url, 3)
+            second = run_process(url, 3)
+        finally:
+            caches["throttle"].clear()
+            connection.close()
+    assert first == [200, 200, 200]
+    assert second == [200, 429, 429]  # 4 a minute in all, not 4 per process
+
+
+@pytest.mark.django_db
+def test_without_redis_the_counters_are_kept_in_the_database(api, rates):
+    rates(anon="5/minute")
+    api.get("/api/v1/themes/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM curation_shared_cache")
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_anonymous_page_views_are_throttled_cache_hits_and_304s_included(api, rates):
+    rates(pages="3/minute")
+    first = api.get("/mechanisms/")
+    second = api.get("/mechanisms/")  # from the server-side cache
+    third = api.get("/mechanisms/", HTTP_IF_NONE_MATCH=first["ETag"])
+    refused = api.get("/states/FRA/")
+    assert [first.status_code, second.status_code, third.status_code, refused.status_code] == [200, 200, 304, 429]
+    assert int(refused["Retry-After"]) > 0 and "Too many requests" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_directory_pages_are_kept_built_under_the_data_version(api, rates):
+    rates()
+    for url in ("/mechanisms/", "/meetings/"):
+        assert api.get(url)["X-Cache"] == "miss"
+        with CaptureQueriesContext(connection) as captured:
+            again = api.get(url)
+        assert again["X-Cache"] == "hit" and len(captured) == 1  # the data version, nothing else
+    factories.mechanism(name="Brand New Process")  # a write moves the version on: built afresh
+    fresh = api.get("/mechanisms/")
+    assert fresh["X-Cache"] == "miss" and "Brand New Process" in fresh.content.decode()
