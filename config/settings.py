@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "apps.curation.middleware.QueryStringGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The public pages' language comes from their address (/fr/…, /es/…; English unprefixed).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public site's languages (README "Languages"); the API and the admin stay in English.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the catalogues, shipped compiled (tests/test_translations.py)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -265,7 +270,7 @@ CACHES = {
     )
 }
 # The public API and pages; never /admin/.
-PUBLIC_CACHE_PATHS = [r"^/$", r"^/api/v1/", r"^/mechanisms/", r"^/states/", r"^/meetings/", r"^/editions/"]
+PUBLIC_CACHE_PATHS = [r"^/(fr/|es/)?$", r"^/api/v1/", r"^/(fr/|es/)?(mechanisms|states|meetings|editions)/"]
 SERVER_CACHE_PATHS = [r"^/api/v1/"]
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)
 SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
