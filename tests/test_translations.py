@@ -59,7 +59,7 @@ KEY_PHRASES = [
     "Timeline of the mechanisms",
     "No end recorded", "drawn from founding to end", "take part, in some role", "counted by the year each started",
     "Any kind", "Recent changes", "In figures", "The mechanisms it takes part in", ">Member <", "Stand-alone",
-    "Africa (intra-African)", "as a table",
+    "Africa (intra-African)", "as a table", "Map of", "too small to see",
 ]
 
 
@@ -129,6 +129,9 @@ def test_the_api_stays_language_neutral(visitor):
     assert response.status_code == 200
     assert response.json()["name"] == "Migration Dialogue for West Africa"
     assert visitor.get("/fr/api/v1/mechanisms/").status_code == 404
+    names = visitor.get("/api/v1/mechanisms/fibemyd/").json()["other_names"]
+    assert {"name": "Foro Iberoamericano, Migración y Desarrollo", "kind": "translation", "language": "es",
+            "valid_from": "", "valid_until": ""} in names
 
 
 @pytest.mark.parametrize(("language", "month", "day"), [

@@ -15,6 +15,7 @@ from apps.mechanisms.filtersets import MechanismFilterSet
 from apps.mechanisms.models import Participation
 from apps.meetings.selectors import meeting_count
 from apps.reviews.selectors import latest_published_edition
+from apps.site import maps
 from apps.site.filtering import FilteredListView, FilterProblem, url_without
 from apps.site.views.meetings import meetings_by_year
 
@@ -117,6 +118,7 @@ class MechanismDirectory(FilteredListView):
             "mechanisms": mechanisms,
             "timeline": charts.mechanism_timeline(mechanisms),
             "matrix": charts.membership_matrix(mechanisms, order=self.matrix_order()),
+            "map": maps.directory_map(mechanisms),
             "matrix_order": self.matrix_order(),
             "matrix_orders": charts.MATRIX_ORDERS,
         }
@@ -132,10 +134,12 @@ def mechanism_detail(request, slug):
     mechanism = get_object_or_404(selectors.mechanism_page(), slug=slug)
     participations = list(mechanism.participations.all())
     meetings = list(mechanism.meetings.all())
+    roles = participations_by_role(participations)
     return render(request, "mechanisms/detail.html", {
         "section": "mechanisms",
         "mechanism": mechanism,
-        "roles": participations_by_role(participations),
+        "roles": roles,
+        "participants_map": maps.participants_map(mechanism, roles),
         "meeting_years": meetings_by_year(meetings),
         "meetings_chart": charts.meetings_per_year(meetings),
         "meeting_count": len(meetings),
