@@ -2,7 +2,8 @@
 
 Every value that differs between machines comes from the environment, read here and nowhere else:
 
-- ``DEBUG``: ``1``/``true`` for local development; off by default.
+- ``DEBUG``: ``1``/``true`` for local development; off by default. When it is unset, var/local.env (written by
+  `make run`) supplies it and the rest of a development setup, if that file turns DEBUG on.
 - ``SECRET_KEY``: required when DEBUG is off.
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/rcp``; SQLite in ``var/`` when unset.
@@ -38,6 +39,28 @@ def env_list(name, default):
     value = os.environ.get(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]
 
+
+def read_local_env(path):
+    """``KEY=VALUE`` lines of a local settings file; blank lines and ``#`` comments skipped."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+# Local development: `make run` writes var/local.env (DEBUG=1 and a generated SECRET_KEY), so that every
+# command the README shows runs as written in that checkout. It is read only when the environment does not
+# say DEBUG at all, and only when the file turns DEBUG on; what the environment sets wins. A server (DEBUG
+# unset or off, no such file) stays strict: no default secret key.
+LOCAL_ENV = BASE_DIR / "var" / "local.env"
+if os.environ.get("DEBUG", "") == "" and LOCAL_ENV.exists():
+    _local = read_local_env(LOCAL_ENV)
+    if _local.get("DEBUG", "").lower() in {"1", "true", "yes", "on"}:
+        for _key, _value in _local.items():
+            os.environ.setdefault(_key, _value)
 
 DEBUG = env_flag("DEBUG")
 

@@ -158,3 +158,10 @@ def test_a_mechanism_with_a_recorded_spanish_name_shows_it_to_spanish_visitors(v
     assert "<h1>Foro Iberoamericano, Migración y Desarrollo" in html
     html = visitor.get("/fr/mechanisms/fibemyd/").content.decode()
     assert '<h1><span lang="en">Ibero-American Forum on Migration and Development</span>' in html
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/es/mechanisms/", "/fr/states/IDN/"])
+def test_the_pages_in_french_and_spanish_are_cached_like_the_english_ones(visitor, path):
+    response = visitor.get(path)
+    assert response["Cache-Control"].startswith("public, max-age=")
+    assert visitor.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
