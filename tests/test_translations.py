@@ -39,18 +39,21 @@ def test_the_shipped_mo_is_compiled_from_the_po(language):
     assert entries(mo) == entries(po)
 
 
-PAGES = ["/", "/mechanisms/", "/mechanisms/midwa/", "/states/IDN/", "/meetings/", "/editions/", "/nowhere/"]
+PAGES = ["/", "/mechanisms/", "/mechanisms/midwa/", "/states/IDN/", "/meetings/", "/editions/", "/editions/2013/",
+         "/nowhere/"]
 # Headings each page shows, in each language.
 HEADINGS = {
     "en": {"/": "In figures", "/mechanisms/": "Membership matrix", "/mechanisms/midwa/": "Key facts",
            "/states/IDN/": "The mechanisms it takes part in", "/meetings/": "Meetings",
-           "/editions/": "Review editions", "/nowhere/": "Page not found"},
+           "/editions/": "Review editions", "/editions/2013/": "The published report", "/nowhere/": "Page not found"},
     "fr": {"/": "En chiffres", "/mechanisms/": "Matrice des participations", "/mechanisms/midwa/": "L’essentiel",
            "/states/IDN/": "Les mécanismes auxquels il participe", "/meetings/": "Réunions",
-           "/editions/": "Éditions de l’étude", "/nowhere/": "Page introuvable"},
+           "/editions/": "Éditions de l’étude", "/editions/2013/": "Le rapport publié",
+           "/nowhere/": "Page introuvable"},
     "es": {"/": "En cifras", "/mechanisms/": "Matriz de participación", "/mechanisms/midwa/": "Datos clave",
            "/states/IDN/": "Los mecanismos en los que participa", "/meetings/": "Reuniones",
-           "/editions/": "Ediciones del estudio", "/nowhere/": "Página no encontrada"},
+           "/editions/": "Ediciones del estudio", "/editions/2013/": "El informe publicado",
+           "/nowhere/": "Página no encontrada"},
 }
 # English interface phrases that must not be left in a French or Spanish page.
 KEY_PHRASES = [
@@ -60,6 +63,7 @@ KEY_PHRASES = [
     "No end recorded", "drawn from founding to end", "take part, in some role", "counted by the year each started",
     "Any kind", "Recent changes", "In figures", "The mechanisms it takes part in", ">Member <", "Stand-alone",
     "Africa (intra-African)", "as a table", "Map of", "too small to see",
+    "Snapshots to download", "Changes since the previous review",
 ]
 
 
