@@ -58,7 +58,7 @@ def test_a_visitor_filters_the_african_rcps_opens_the_bali_process_and_follows_a
     page.screenshot(path=artifacts / "bali-process.png", full_page=True)
 
     members = page.locator("section", has=page.get_by_role("heading", name="Participants", exact=True))
-    members.locator("table").first.get_by_role("link", name="Indonesia", exact=True).click()
+    members.locator("table.participants").first.get_by_role("link", name="Indonesia", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/states/IDN/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Indonesia")
