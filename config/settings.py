@@ -2,7 +2,8 @@
 
 Every value that differs between machines comes from the environment, read here and nowhere else:
 
-- ``DEBUG``: ``1``/``true`` for local development; off by default.
+- ``DEBUG``: ``1``/``true`` for local development; off by default. When it is unset, var/local.env (written by
+  `make run`) supplies it and the rest of a development setup, if that file turns DEBUG on.
 - ``SECRET_KEY``: required when DEBUG is off.
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/rcp``; SQLite in ``var/`` when unset.
@@ -38,6 +39,28 @@ def env_list(name, default):
     value = os.environ.get(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]
 
+
+def read_local_env(path):
+    """``KEY=VALUE`` lines of a local settings file; blank lines and ``#`` comments skipped."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+# Local development: `make run` writes var/local.env (DEBUG=1 and a generated SECRET_KEY), so that every
+# command the README shows runs as written in that checkout. It is read only when the environment does not
+# say DEBUG at all, and only when the file turns DEBUG on; what the environment sets wins. A server (DEBUG
+# unset or off, no such file) stays strict: no default secret key.
+LOCAL_ENV = BASE_DIR / "var" / "local.env"
+if os.environ.get("DEBUG", "") == "" and LOCAL_ENV.exists():
+    _local = read_local_env(LOCAL_ENV)
+    if _local.get("DEBUG", "").lower() in {"1", "true", "yes", "on"}:
+        for _key, _value in _local.items():
+            os.environ.setdefault(_key, _value)
 
 DEBUG = env_flag("DEBUG")
 
@@ -94,6 +117,8 @@ MIDDLEWARE = [
     "apps.curation.middleware.QueryStringGuardMiddleware",
     "apps.curation.middleware.PageMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The public pages' language comes from their address (/fr/…, /es/…; English unprefixed).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,6 +187,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public site's languages (README "Languages"); the API and the admin stay in English.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # the catalogues, shipped compiled (tests/test_translations.py)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -288,12 +316,13 @@ CACHES = {
     ),
 }
 # The public API and pages; never /admin/.
-PUBLIC_CACHE_PATHS = [r"^/$", r"^/api/v1/", r"^/mechanisms/", r"^/states/", r"^/meetings/", r"^/editions/"]
+PUBLIC_CACHE_PATHS = [r"^/(fr/|es/)?$", r"^/api/v1/", r"^/(fr/|es/)?(mechanisms|states|meetings|editions)/"]
 # The public pages among them: GET and HEAD only (curation/middleware.py), anonymous views throttled
 # (curation/throttling.py).
 PUBLIC_PAGE_PATHS = [pattern for pattern in PUBLIC_CACHE_PATHS if not pattern.startswith(r"^/api/")]
-# The API and the directory pages (the costliest pages to build) are also kept built, by data version.
-SERVER_CACHE_PATHS = [r"^/api/v1/", r"^/mechanisms/$", r"^/meetings/$"]
+# The API and the directory pages (the costliest pages to build, in each language) are also kept built, by
+# data version.
+SERVER_CACHE_PATHS = [r"^/api/v1/", r"^/(fr/|es/)?mechanisms/$", r"^/(fr/|es/)?meetings/$"]
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)
 SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
 

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,8 +11,11 @@ urlpatterns = [
     path("admin/search/", admin.site.admin_view(search.search_view), name="admin-search"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
+] + i18n_patterns(
+    # The public pages in each language: English unprefixed, /fr/… and /es/… (README "Languages").
     path("", include("apps.site.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"

@@ -5,11 +5,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .data_version import bump as bump_data_version
 from .partial_dates import PartialDateField, parse_or_none_lenient, validate_range
-from .validators import slug_validator, unique_slug_constraint
+from .validators import language_tag_validator, slug_validator, unique_slug_constraint
 
 
 class ChangeSet(models.Model):
@@ -190,13 +191,18 @@ class NamePeriod(CuratedModel):
     """A name a record has or had, with the period it was valid; concrete models add the owner."""
 
     class Kind(models.TextChoices):
-        FORMER = "former", "Former name"
-        ALIAS = "alias", "Other name"
-        SHORT = "short", "Short name"
-        TRANSLATION = "translation", "Translation"
+        FORMER = "former", _("Former name")
+        ALIAS = "alias", _("Other name")
+        SHORT = "short", _("Short name")
+        TRANSLATION = "translation", _("Translation")
 
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ALIAS)
+    language = models.CharField(
+        max_length=8, blank=True, validators=[language_tag_validator],
+        help_text="The language of the name as a BCP 47 tag ('fr', 'es'); the public site shows a translation "
+                  "to visitors of that language.",
+    )
     valid_from = PartialDateField()
     valid_until = PartialDateField()
 

@@ -133,8 +133,10 @@ _records = {}
 
 
 # The layout of a name over time (apps/curation/models.py NamePeriod), as every record with names writes it.
-NAME_LAYOUT = (Field("name", required=True), Field("kind", CHOICE, default="alias"), Field("valid_from", DATE),
-               Field("valid_until", DATE), SOURCES)
+# ``language`` is written only when set, so the files of names without one stay as they were.
+NAME_LAYOUT = (Field("name", required=True), Field("kind", CHOICE, default="alias"),
+               Field("language", written_when_empty=False), Field("valid_from", DATE), Field("valid_until", DATE),
+               SOURCES)
 
 
 def register(*records):

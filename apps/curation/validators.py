@@ -14,6 +14,9 @@ slug_validator = RegexValidator(
 alpha3_validator = RegexValidator(r"^[A-Z]{3}$", "Use the three capital letters of ISO 3166-1 alpha-3, e.g. 'IDN'.")
 alpha2_validator = RegexValidator(r"^[A-Z]{2}$", "Use the two capital letters of ISO 3166-1 alpha-2, e.g. 'ID'.")
 numeric_validator = RegexValidator(r"^\d{3}$", "Use the three digits of ISO 3166-1 numeric, e.g. '360'.")
+language_tag_validator = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Use a language tag (BCP 47), e.g. 'fr', 'es' or 'pt-BR'."
+)
 
 
 def unique_slug_constraint(name, label):

@@ -12,6 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from .classification import Kind, Status
 from .models import Participation
 
@@ -19,7 +22,12 @@ from .models import Participation
 # same, so the bars, the legend and any label on them pass WCAG AA.
 KIND_COLOURS = {Kind.RCP: "#1d5a9e", Kind.IRF: "#9c4a00", Kind.OTHER: "#4d4d4d"}
 MEETING_COLOUR = "#1d5a9e"
-KIND_NAMES = {Kind.RCP: ("RCP", "RCPs"), Kind.IRF: ("IRF", "IRFs"), Kind.OTHER: ("other", "others")}
+# "{count} RCP(s)" etc., in the active language.
+KIND_COUNTS = {
+    Kind.RCP: lambda n: ngettext("%(count)s RCP", "%(count)s RCPs", n) % {"count": n},
+    Kind.IRF: lambda n: ngettext("%(count)s IRF", "%(count)s IRFs", n) % {"count": n},
+    Kind.OTHER: lambda n: ngettext("%(count)s other", "%(count)s others", n) % {"count": n},
+}
 
 Role = Participation.Role
 ROLE_ABBREVIATIONS = {
@@ -187,30 +195,36 @@ def mechanism_timeline(mechanisms, *, today=None):
 
 
 def _timeline_title(mechanism, ongoing, end_unknown):
-    text = f"{mechanism.name}: {mechanism.get_kind_display()}, founded {mechanism.founded}"
+    values = {"name": mechanism.name, "kind": mechanism.get_kind_display(), "founded": mechanism.founded,
+              "status": mechanism.get_status_display().lower(), "ended": mechanism.ended}
     if ongoing:
-        return f"{text}, no end recorded ({mechanism.get_status_display().lower()})"
+        return _("{name}: {kind}, founded {founded}, no end recorded ({status})").format(**values)
     if end_unknown:
-        return f"{text}, {mechanism.get_status_display().lower()} at a date not recorded"
-    return f"{text}, ended {mechanism.ended}"
+        return _("{name}: {kind}, founded {founded}, {status} at a date not recorded").format(**values)
+    return _("{name}: {kind}, founded {founded}, ended {ended}").format(**values)
 
 
 def _timeline_summary(dated, undated, bars, today):
     if not dated:
-        text = "No mechanism shown has a founding date recorded, so none is drawn."
+        text = _("No mechanism shown has a founding date recorded, so none is drawn.")
     else:
         kinds = Counter(m.kind for m in dated)
         ongoing = sum(bar.ongoing for bar in bars)
         text = (
-            f"{len(dated)} mechanism{'s' if len(dated) != 1 else ''} drawn from founding to end, "
-            f"{dated[0].founded_earliest.year} to {today.year}: "
-            + ", ".join(f"{kinds[kind]} {KIND_NAMES[kind][kinds[kind] != 1]}" for kind in Kind.values if kinds[kind])
-            + f". The earliest is {chart_name(dated[0])} ({dated[0].founded}), the latest {chart_name(dated[-1])} "
-            f"({dated[-1].founded}). {ongoing} {'have' if ongoing != 1 else 'has'} no recorded end."
+            ngettext("{count} mechanism drawn from founding to end, {first} to {last}: {kinds}.",
+                     "{count} mechanisms drawn from founding to end, {first} to {last}: {kinds}.", len(dated)).format(
+                count=len(dated), first=dated[0].founded_earliest.year, last=today.year,
+                kinds=", ".join(KIND_COUNTS[kind](kinds[kind]) for kind in Kind.values if kinds[kind]))
+            + " "
+            + _("The earliest is {earliest} ({earliest_founded}), the latest {latest} ({latest_founded}).").format(
+                earliest=chart_name(dated[0]), earliest_founded=dated[0].founded,
+                latest=chart_name(dated[-1]), latest_founded=dated[-1].founded)
+            + " " + ngettext("{count} has no recorded end.", "{count} have no recorded end.", ongoing).format(
+                count=ongoing)
         )
     if undated:
         names = ", ".join(chart_name(m) for m in undated)
-        text += f" Not drawn, having no founding date: {names}."
+        text += " " + _("Not drawn, having no founding date: {names}.").format(names=names)
     return text
 
 
@@ -296,12 +310,16 @@ def meetings_per_year(meetings, *, subject="meetings"):
                  for value in range(0, scale_max + 1, step)]
     busiest = max(years, key=lambda year: (counts[year], -year))
     total = sum(counts.values())
-    summary = (
-        f"{total} {subject} dated from {years[0]} to {years[-1]}, counted by the year each started; "
-        f"the busiest year is {busiest} with {counts[busiest]}."
-    )
+    summary = ngettext(
+        "{count} meeting dated from {first} to {last}, counted by the year each started; "
+        "the busiest year is {busiest} with {busiest_count}.",
+        "{count} meetings dated from {first} to {last}, counted by the year each started; "
+        "the busiest year is {busiest} with {busiest_count}.", total,
+    ).format(count=total, first=years[0], last=years[-1], busiest=busiest, busiest_count=counts[busiest])
     if undated:
-        summary += f" {undated} undated {'meeting is' if undated == 1 else 'meetings are'} not counted."
+        summary += " " + ngettext(
+            "{count} undated meeting is not counted.", "{count} undated meetings are not counted.", undated
+        ).format(count=undated)
     return MeetingsPerYear(bars, gridlines, undated, YEARS_WIDTH, axis_y + YEARS_BOTTOM, YEARS_LEFT, plot_right,
                            axis_y, summary)
 
@@ -355,7 +373,7 @@ class MembershipMatrix:
     legend: list  # [(abbreviation, role label, tone)]
 
 
-MATRIX_ORDERS = {"mechanisms": "most mechanisms first", "name": "state name"}
+MATRIX_ORDERS = {"mechanisms": gettext_lazy("most mechanisms first"), "name": gettext_lazy("state name")}
 
 
 def membership_matrix(mechanisms, *, order="mechanisms", overlaps=5):
@@ -398,14 +416,19 @@ def membership_matrix(mechanisms, *, order="mechanisms", overlaps=5):
 
 def _matrix_summary(columns, rows, pairs):
     if not rows:
-        return "No state takes part in the mechanisms shown."
+        return _("No state takes part in the mechanisms shown.")
     several = sum(1 for row in rows if row.count > 1)
     text = (
-        f"{len(rows)} state{'s' if len(rows) != 1 else ''} take{'s' if len(rows) == 1 else ''} part, in some role, "
-        f"in the {len(columns)} mechanism{'s' if len(columns) != 1 else ''} shown; {several} of them in more than one."
+        ngettext("{count} state takes part, in some role,", "{count} states take part, in some role,",
+                 len(rows)).format(count=len(rows))
+        + " " + ngettext("in the {count} mechanism shown;", "in the {count} mechanisms shown;",
+                         len(columns)).format(count=len(columns))
+        + " " + _("{count} of them in more than one.").format(count=several)
     )
     if pairs:
-        text += " The mechanisms sharing the most states: " + "; ".join(
-            f"{chart_name(pair.first)} and {chart_name(pair.second)} ({pair.shared})" for pair in pairs
+        text += " " + _("The mechanisms sharing the most states:") + " " + "; ".join(
+            _("{first} and {second} ({shared})").format(
+                first=chart_name(pair.first), second=chart_name(pair.second), shared=pair.shared)
+            for pair in pairs
         ) + "."
     return text

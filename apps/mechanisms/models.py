@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from apps.curation.models import CitedModel, CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import PartialDateField, parse_or_none_lenient
@@ -200,16 +201,16 @@ class Participation(CitedModel, CuratedModel):
     """A state or an organisation taking part in a mechanism in one role, over a period."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        EXPECTED_MEMBER = "expected-member", "Expected member"
-        SUSPENDED_MEMBER = "suspended-member", "Suspended member"
-        OBSERVER = "observer", "Observer"
-        EXPECTED_OBSERVER = "expected-observer", "Expected observer"
-        INTERMITTENT_OBSERVER = "intermittent-observer", "Intermittent observer"
-        PARTNER = "partner", "Partner"
-        SECRETARIAT = "secretariat", "Secretariat"
-        CHAIR = "chair", "Chair or co-chair"
-        STEERING_GROUP = "steering-group", "Steering group"
+        MEMBER = "member", _("Member")
+        EXPECTED_MEMBER = "expected-member", _("Expected member")
+        SUSPENDED_MEMBER = "suspended-member", _("Suspended member")
+        OBSERVER = "observer", _("Observer")
+        EXPECTED_OBSERVER = "expected-observer", _("Expected observer")
+        INTERMITTENT_OBSERVER = "intermittent-observer", _("Intermittent observer")
+        PARTNER = "partner", _("Partner")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        CHAIR = "chair", _("Chair or co-chair")
+        STEERING_GROUP = "steering-group", _("Steering group")
 
     mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="participations")
     state = models.ForeignKey(

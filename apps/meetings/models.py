@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.curation.models import CitedModel, CuratedModel, curated_history
 from apps.curation.partial_dates import PartialDateField
@@ -12,19 +13,19 @@ class Meeting(CitedModel, CuratedModel):
     """One meeting of a mechanism: a ministerial conference, a workshop, a working group…"""
 
     class Kind(models.TextChoices):
-        MINISTERIAL = "ministerial", "Ministerial conference"
-        SENIOR_OFFICIALS = "senior-officials", "Senior officials' meeting"
-        WORKING_GROUP = "working-group", "Working group"
-        WORKSHOP = "workshop", "Workshop"
-        SUMMIT = "summit", "Summit"
-        PREPARATORY = "preparatory", "Preparatory meeting"
-        TECHNICAL = "technical", "Technical meeting"
-        OTHER = "other", "Other"
+        MINISTERIAL = "ministerial", _("Ministerial conference")
+        SENIOR_OFFICIALS = "senior-officials", _("Senior officials' meeting")
+        WORKING_GROUP = "working-group", _("Working group")
+        WORKSHOP = "workshop", _("Workshop")
+        SUMMIT = "summit", _("Summit")
+        PREPARATORY = "preparatory", _("Preparatory meeting")
+        TECHNICAL = "technical", _("Technical meeting")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        HELD = "held", "Held"
-        FORTHCOMING = "forthcoming", "Forthcoming"
-        CANCELLED = "cancelled", "Cancelled"
+        HELD = "held", _("Held")
+        FORTHCOMING = "forthcoming", _("Forthcoming")
+        CANCELLED = "cancelled", _("Cancelled")
 
     slug = models.SlugField(
         max_length=120, unique=True, validators=[slug_validator], help_text="Public identifier; never change it."
@@ -70,13 +71,13 @@ class Document(CitedModel, CuratedModel):
     """An outcome document: a declaration, action plan, communiqué, strategy or roadmap."""
 
     class Kind(models.TextChoices):
-        DECLARATION = "declaration", "Declaration"
-        ACTION_PLAN = "action-plan", "Action plan"
-        COMMUNIQUE = "communique", "Communiqué"
-        STRATEGY = "strategy", "Strategy"
-        ROADMAP = "roadmap", "Roadmap"
-        REPORT = "report", "Report"
-        OTHER = "other", "Other"
+        DECLARATION = "declaration", _("Declaration")
+        ACTION_PLAN = "action-plan", _("Action plan")
+        COMMUNIQUE = "communique", _("Communiqué")
+        STRATEGY = "strategy", _("Strategy")
+        ROADMAP = "roadmap", _("Roadmap")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=120, unique=True, validators=[slug_validator])
     mechanism = models.ForeignKey("mechanisms.Mechanism", on_delete=models.CASCADE, related_name="documents")

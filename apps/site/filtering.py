@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views import View
 
 
@@ -36,7 +37,7 @@ def filter_problems(request, filterset, labels):
 
 def _message(error):
     if error.code == "invalid_choice":
-        return "It is not one of the choices offered: pick one from the list."
+        return gettext("It is not one of the choices offered: pick one from the list.")
     return " ".join(error.messages)
 
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from apps.curation.models import CitedModel, CuratedModel, NamePeriod, curated_history
 from apps.curation.partial_dates import parse_or_none_lenient
@@ -21,9 +22,9 @@ class State(CitedModel, CuratedModel):
     """A country or territory. Its public identifier is the ISO 3166-1 alpha-3 code."""
 
     class Kind(models.TextChoices):
-        SOVEREIGN = "sovereign", "Sovereign state"
-        TERRITORY = "territory", "Territory"
-        SPECIAL_STATUS = "special-status", "Special status"
+        SOVEREIGN = "sovereign", _("Sovereign state")
+        TERRITORY = "territory", _("Territory")
+        SPECIAL_STATUS = "special-status", _("Special status")
 
     alpha3 = models.CharField("alpha-3 code", max_length=3, unique=True, validators=[alpha3_validator])
     alpha2 = models.CharField("alpha-2 code", max_length=2, unique=True, validators=[alpha2_validator])
@@ -81,18 +82,18 @@ class Organization(CitedModel, CuratedModel):
     """An organisation, bloc or cooperation framework: IOM, ECOWAS, the EU, the ACP Group, ASEM…"""
 
     class Kind(models.TextChoices):
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
-        UN = "un", "United Nations body"
-        REGIONAL_COMMUNITY = "regional-community", "Regional organisation or economic community"
-        EU = "eu", "European Union institution or agency"
-        BLOC = "bloc", "Group of states"
-        DEVELOPMENT_BANK = "development-bank", "Development bank"
-        NGO = "ngo", "Non-governmental organisation"
-        RESEARCH = "research", "Research institution"
-        NATIONAL_AGENCY = "national-agency", "National agency"
-        SECRETARIAT = "secretariat", "Secretariat"
-        FRAMEWORK = "framework", "Cooperation framework"
-        OTHER = "other", "Other"
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+        UN = "un", _("United Nations body")
+        REGIONAL_COMMUNITY = "regional-community", _("Regional organisation or economic community")
+        EU = "eu", _("European Union institution or agency")
+        BLOC = "bloc", _("Group of states")
+        DEVELOPMENT_BANK = "development-bank", _("Development bank")
+        NGO = "ngo", _("Non-governmental organisation")
+        RESEARCH = "research", _("Research institution")
+        NATIONAL_AGENCY = "national-agency", _("National agency")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        FRAMEWORK = "framework", _("Cooperation framework")
+        OTHER = "other", _("Other")
 
     slug = models.SlugField(max_length=80, unique=True, validators=[slug_validator])
     acronym = models.CharField(max_length=40, blank=True)

@@ -47,7 +47,7 @@ def test_a_visitor_filters_the_african_rcps_opens_the_bali_process_and_follows_a
     page.get_by_role("link", name="Clear all filters").click()
     page.get_by_label("Search", exact=True).fill("Bali")
     page.get_by_label("Search", exact=True).press("Enter")
-    expect(page.get_by_role("heading", level=2, name="1 mechanism match these filters")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="1 mechanism matches these filters")).to_be_visible()
     page.locator("ol.cards").get_by_role("link", name=re.compile(r"^Bali Process")).click()
 
     expect(page).to_have_url(re.compile(r"/mechanisms/bali-process/$"))
@@ -58,7 +58,7 @@ def test_a_visitor_filters_the_african_rcps_opens_the_bali_process_and_follows_a
     page.screenshot(path=artifacts / "bali-process.png", full_page=True)
 
     members = page.locator("section", has=page.get_by_role("heading", name="Participants", exact=True))
-    members.locator("table").first.get_by_role("link", name="Indonesia", exact=True).click()
+    members.locator("table.participants").first.get_by_role("link", name="Indonesia", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/states/IDN/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Indonesia")

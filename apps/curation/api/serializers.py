@@ -26,6 +26,7 @@ class CitationSerializer(serializers.Serializer):
 class NamePeriodSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField(help_text="former, alias, short or translation.")
+    language = serializers.CharField(help_text="The name's language as a BCP 47 tag ('es'); empty when not recorded.")
     valid_from = serializers.CharField(help_text="Partial date, or empty when unknown.")
     valid_until = serializers.CharField(help_text="Partial date, or empty when still valid or unknown.")
 

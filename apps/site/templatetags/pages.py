@@ -1,31 +1,65 @@
 """Template filters of the public pages: partial dates as people read them, citations as people cite them."""
 
-import calendar
-
 from django import template
 from django.utils.html import format_html
 
-from apps.curation.partial_dates import PartialDate
 from apps.mechanisms.charts import chart_name as mechanism_chart_name
+from apps.site import localization
 
 register = template.Library()
 
 
 @register.filter
 def partial_date(value):
-    """'2012-06-11' as '11 June 2012', '2012-06' as 'June 2012', in a <time> element; '' stays ''."""
+    """'2012-06-11' as '11 June 2012' ('11 juin 2012', '11 de junio de 2012'), '2012-06' as 'June 2012'
+    ('juin 2012', 'junio de 2012'), in a <time> element; '' stays ''."""
     if not value:
         return ""
-    try:
-        date = PartialDate.parse(value)
-    except ValueError:
+    date = localization.parse_partial(value)
+    if date is None:
         return value
-    text = str(date.year)
-    if date.month:
-        text = f"{calendar.month_name[date.month]} {text}"
-    if date.day:
-        text = f"{date.day} {text}"
-    return format_html('<time datetime="{}">{}</time>', str(date), text)
+    return format_html('<time datetime="{}">{}</time>', str(date), localization.partial_date_text(date))
+
+
+def _marked(text, language):
+    """``text``, in a span that says its language when it is not the page's."""
+    if language != localization.language():
+        return format_html('<span lang="{}">{}</span>', language, text)
+    return text
+
+
+@register.filter
+def state_name(state):
+    """A state's name in the page's language (pycountry's ISO names), else its recorded name marked English."""
+    return _marked(*localization.state_name(state))
+
+
+@register.filter
+def state_name_text(state):
+    """The same, as plain text: for titles, attributes and options."""
+    return localization.state_name(state)[0]
+
+
+@register.filter
+def mechanism_name(mechanism):
+    """A mechanism's recorded translation into the page's language, else its recorded name marked English."""
+    return _marked(*localization.mechanism_name(mechanism))
+
+
+@register.filter
+def mechanism_name_text(mechanism):
+    return localization.mechanism_name(mechanism)[0]
+
+
+@register.filter
+def vocabulary(text):
+    """A region's or a theme's name (or a part of a record) in the page's language."""
+    return localization.vocabulary(str(text))
+
+
+@register.filter
+def region_name(region):
+    return localization.vocabulary(region.name)
 
 
 @register.filter

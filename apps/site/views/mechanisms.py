@@ -1,8 +1,13 @@
 """The public pages of the registry: the home page, the mechanism directory and each mechanism's page."""
 
 from collections import Counter
+from urllib.parse import urlsplit
 
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from apps.mechanisms import charts, selectors
 from apps.mechanisms.classification import Governance, Kind, Status
@@ -10,25 +15,34 @@ from apps.mechanisms.filtersets import MechanismFilterSet
 from apps.mechanisms.models import Participation
 from apps.meetings.selectors import meeting_count
 from apps.reviews.selectors import latest_published_edition
+from apps.site import maps
 from apps.site.filtering import FilteredListView, FilterProblem, url_without
 from apps.site.views.meetings import meetings_by_year
 
 FILTER_LABELS = {
-    "q": "Search",
-    "kind": "Kind",
-    "governance": "Governance",
-    "region": "Region",
-    "status": "Status",
-    "theme": "Theme",
-    "participant": "Participating state",
-    "role": "In the role",
-    "founded_after": "Founded on or after",
-    "founded_before": "Founded on or before",
-    "active_in": "Active in the year",
+    "q": _("Search"),
+    "kind": _("Kind"),
+    "governance": _("Governance"),
+    "region": _("Region"),
+    "status": _("Status"),
+    "theme": _("Theme"),
+    "participant": _("Participating state"),
+    "role": _("In the role"),
+    "founded_after": _("Founded on or after"),
+    "founded_before": _("Founded on or before"),
+    "active_in": _("Active in the year"),
 }
 
 
 def home(request):
+    if request.path == "/" and not _from_this_site(request):
+        # A visitor arriving from elsewhere on the unprefixed home page gets the site in the language their
+        # browser asks for; moving within the site (the language switcher's 'English'), their choice stands.
+        language = translation.get_language_from_request(request)
+        if language != settings.LANGUAGE_CODE:
+            response = redirect(f"/{language}/")
+            patch_vary_headers(response, ["Accept-Language", "Referer"])
+            return response
     mechanisms = list(selectors.mechanism_timeline())
     return render(request, "home.html", {
         "section": "home",
@@ -43,7 +57,12 @@ def home(request):
     })
 
 
-KIND_PLURALS = {Kind.RCP: "RCPs", Kind.IRF: "IRFs", Kind.OTHER: "Other mechanisms"}
+def _from_this_site(request):
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return bool(referer.netloc) and referer.netloc == request.get_host()
+
+
+KIND_PLURALS = {Kind.RCP: _("RCPs"), Kind.IRF: _("IRFs"), Kind.OTHER: _("Other mechanisms")}
 
 
 def _count_by_kind(mechanisms):
@@ -99,25 +118,28 @@ class MechanismDirectory(FilteredListView):
             "mechanisms": mechanisms,
             "timeline": charts.mechanism_timeline(mechanisms),
             "matrix": charts.membership_matrix(mechanisms, order=self.matrix_order()),
+            "map": maps.directory_map(mechanisms),
             "matrix_order": self.matrix_order(),
             "matrix_orders": charts.MATRIX_ORDERS,
         }
 
 
 def _matrix_order_problem(request, value):
-    choices = " or ".join(f"'{name}'" for name in charts.MATRIX_ORDERS)
-    return FilterProblem("matrix_order", "Order of the matrix", value, f"Choose {choices}.",
-                         url_without(request, "matrix_order"))
+    choices = _(" or ").join(f"'{name}'" for name in charts.MATRIX_ORDERS)
+    message = _("Choose {choices}.").format(choices=choices)
+    return FilterProblem("matrix_order", _("Order of the matrix"), value, message, url_without(request, "matrix_order"))
 
 
 def mechanism_detail(request, slug):
     mechanism = get_object_or_404(selectors.mechanism_page(), slug=slug)
     participations = list(mechanism.participations.all())
     meetings = list(mechanism.meetings.all())
+    roles = participations_by_role(participations)
     return render(request, "mechanisms/detail.html", {
         "section": "mechanisms",
         "mechanism": mechanism,
-        "roles": participations_by_role(participations),
+        "roles": roles,
+        "participants_map": maps.participants_map(mechanism, roles),
         "meeting_years": meetings_by_year(meetings),
         "meetings_chart": charts.meetings_per_year(meetings),
         "meeting_count": len(meetings),

@@ -1,5 +1,6 @@
 """The public meetings page: meetings by year, filtered by the API's own FilterSet."""
 
+from django.utils.translation import gettext_lazy as _
 
 from apps.mechanisms.charts import meetings_per_year
 from apps.mechanisms.selectors import mechanism_choices
@@ -9,13 +10,13 @@ from apps.meetings.models import Meeting
 from apps.site.filtering import FilteredListView
 
 FILTER_LABELS = {
-    "mechanism": "Mechanism",
-    "year": "Year",
-    "date_from": "From",
-    "date_to": "Until",
-    "host": "Host state",
-    "kind": "Kind of meeting",
-    "status": "Status",
+    "mechanism": _("Mechanism"),
+    "year": _("Year"),
+    "date_from": _("From"),
+    "date_to": _("Until"),
+    "host": _("Host state"),
+    "kind": _("Kind of meeting"),
+    "status": _("Status"),
 }
 
 

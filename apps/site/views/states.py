@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.mechanisms.selectors import neighbours_of, state_page
 from apps.meetings.selectors import meetings_hosted_by
+from apps.site import maps
 from apps.site.views.mechanisms import participations_by_role
 
 
@@ -12,12 +13,14 @@ def state_detail(request, alpha3):
         return redirect("states:detail", alpha3=alpha3.upper(), permanent=True)
     state = get_object_or_404(state_page(), alpha3=alpha3)
     participations = list(state.participations.all())
+    neighbours = neighbours_of(state)
     return render(request, "states/detail.html", {
         "section": "mechanisms",
         "state": state,
         "roles": participations_by_role(participations),
         "mechanism_count": len({participation.mechanism_id for participation in participations}),
-        "neighbours": neighbours_of(state),
+        "neighbours": neighbours,
+        "neighbours_map": maps.neighbours_map(state, neighbours),
         "hosted": list(meetings_hosted_by(state)),
     })
 

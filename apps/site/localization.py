@@ -1,0 +1,131 @@
+"""Names and dates in the visitor's language.
+
+- States: the ISO 3166-1 names that pycountry translates (its gettext catalogue ``iso3166-1``); a state
+  ISO does not list (Kosovo) keeps its recorded English name, marked as English.
+- Mechanisms: a recorded other name of kind 'translation' in the page's language, else the recorded name.
+- Regions, themes and the parts of a record: the site's own catalogue (the names listed below).
+- Partial dates: '11 June 2012' / '11 juin 2012' / '11 de junio de 2012', 'June 2012' / 'juin 2012' /
+  'junio de 2012', with Django's month names.
+"""
+
+import functools
+import gettext as gettext_module
+
+import pycountry
+from django.utils import translation
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, gettext_noop, pgettext
+
+from apps.curation.partial_dates import PartialDate
+
+# Data the fixtures name, translated in the site's catalogue (locale/*/LC_MESSAGES/django.po).
+REGION_NAMES = [
+    gettext_noop("Africa (intra-African)"),
+    gettext_noop("Africa with Europe"),
+    gettext_noop("Americas and the Caribbean"),
+    gettext_noop("Asia (intra-Asian)"),
+    gettext_noop("The Arabian Peninsula in West Asia, with other Asia"),
+    gettext_noop("Asia with Europe"),
+    gettext_noop("Asia with Oceania"),
+    gettext_noop("Europe with the African, Caribbean and Pacific Group of States"),
+    gettext_noop("Europe with Australia, Canada, New Zealand and the United States"),
+    gettext_noop("Europe with the former Soviet Union and selected neighbouring countries"),
+    gettext_noop("Europe with Latin America"),
+    gettext_noop("The Mediterranean"),
+]
+THEME_NAMES = [
+    gettext_noop("Asylum and refugee protection"),
+    gettext_noop("Border management and visas"),
+    gettext_noop("Capacity-building"),
+    gettext_noop("Data, research and information exchange"),
+    gettext_noop("Diaspora engagement"),
+    gettext_noop("Environment and climate"),
+    gettext_noop("Forced migration and displacement"),
+    gettext_noop("Free movement and regional mobility"),
+    gettext_noop("Identity, documents and civil registration"),
+    gettext_noop("Integration and social inclusion"),
+    gettext_noop("Irregular migration"),
+    gettext_noop("Labour migration"),
+    gettext_noop("Human rights of migrants"),
+    gettext_noop("Migrant smuggling"),
+    gettext_noop("Migration and development"),
+    gettext_noop("Migration and health"),
+    gettext_noop("Migration policy and governance"),
+    gettext_noop("Mixed migration flows"),
+    gettext_noop("Remittances"),
+    gettext_noop("Return, readmission and reintegration"),
+    gettext_noop("Migration and security"),
+    gettext_noop("Skilled migration and brain drain"),
+    gettext_noop("Trafficking in persons"),
+    gettext_noop("Women, children and vulnerable migrants"),
+]
+CHANGE_PARTS = [
+    gettext_noop("facts"), gettext_noop("other names"), gettext_noop("participants"), gettext_noop("meetings"),
+    gettext_noop("outcome documents"),
+]
+
+
+def vocabulary(text):
+    """A region's, a theme's or a record part's name in the active language (unchanged when not listed)."""
+    return gettext(text) if text else text
+
+
+def language():
+    return (translation.get_language() or "en").split("-")[0]
+
+
+@functools.cache
+def _iso3166(code):
+    return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
+
+
+def state_name(state, code=None):
+    """(name, language of the name): the ISO name in ``code`` (the active language), else the recorded one."""
+    code = code or language()
+    if code == "en":
+        return state.name, "en"
+    country = pycountry.countries.get(alpha_3=state.alpha3)
+    if country is None:
+        return state.name, "en"
+    catalogue = _iso3166(code)
+    for english in (getattr(country, "common_name", None), country.name):
+        if english:
+            translated = catalogue.gettext(english)
+            if translated != english or code == "en":
+                return translated, code
+    # Not translated: the ISO name is the same in this language (e.g. 'France'), or the catalogue lacks it.
+    return state.name, "en"
+
+
+def mechanism_name(mechanism, code=None):
+    """(name, language): a recorded translation of the name into ``code``, else the recorded name (English).
+
+    Reads ``mechanism.other_names`` only when the page prefetched them (no query per mechanism).
+    """
+    code = code or language()
+    if code != "en":
+        prefetched = getattr(mechanism, "_prefetched_objects_cache", {}).get("other_names")
+        for name in prefetched if prefetched is not None else ():
+            if name.kind == "translation" and name.language == code:
+                return name.name, code
+    return mechanism.name, "en"
+
+
+def partial_date_text(date):
+    """A PartialDate as the active language writes it."""
+    if not date.month:
+        return str(date.year)
+    month = MONTHS[date.month]
+    if not date.day:
+        return pgettext("month and year, e.g. June 2013", "{month} {year}").format(month=month, year=date.year)
+    day = pgettext("first day of a month", "1") if date.day == 1 else str(date.day)
+    return pgettext("day, month and year, e.g. 11 June 2013", "{day} {month} {year}").format(
+        day=day, month=month, year=date.year
+    )
+
+
+def parse_partial(value):
+    try:
+        return PartialDate.parse(value)
+    except ValueError:
+        return None

@@ -1,0 +1,171 @@
+"""The site in English, French and Spanish: complete catalogues, translated pages, names and dates."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from apps.site import localization
+from apps.states.models import State
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+LANGUAGES = ["fr", "es"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_of_the_catalogue_is_translated_and_none_is_fuzzy(language):
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    assert not po.metadata_is_fuzzy
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_shipped_mo_is_compiled_from_the_po(language):
+    """The .mo the site reads says exactly what the .po says (run `manage.py compilemessages` after editing)."""
+    folder = LOCALE / language / "LC_MESSAGES"
+    po, mo = polib.pofile(str(folder / "django.po")), polib.mofile(str(folder / "django.mo"))
+
+    def entries(catalogue):
+        return {
+            (entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+            for entry in catalogue if entry.msgid and not entry.obsolete
+        }
+
+    assert entries(mo) == entries(po)
+
+
+PAGES = ["/", "/mechanisms/", "/mechanisms/midwa/", "/states/IDN/", "/meetings/", "/editions/", "/editions/2013/",
+         "/nowhere/"]
+# Headings each page shows, in each language.
+HEADINGS = {
+    "en": {"/": "In figures", "/mechanisms/": "Membership matrix", "/mechanisms/midwa/": "Key facts",
+           "/states/IDN/": "The mechanisms it takes part in", "/meetings/": "Meetings",
+           "/editions/": "Review editions", "/editions/2013/": "The published report", "/nowhere/": "Page not found"},
+    "fr": {"/": "En chiffres", "/mechanisms/": "Matrice des participations", "/mechanisms/midwa/": "L’essentiel",
+           "/states/IDN/": "Les mécanismes auxquels il participe", "/meetings/": "Réunions",
+           "/editions/": "Éditions de l’étude", "/editions/2013/": "Le rapport publié",
+           "/nowhere/": "Page introuvable"},
+    "es": {"/": "En cifras", "/mechanisms/": "Matriz de participación", "/mechanisms/midwa/": "Datos clave",
+           "/states/IDN/": "Los mecanismos en los que participa", "/meetings/": "Reuniones",
+           "/editions/": "Ediciones del estudio", "/editions/2013/": "El informe publicado",
+           "/nowhere/": "Página no encontrada"},
+}
+# English interface phrases that must not be left in a French or Spanish page.
+KEY_PHRASES = [
+    "Skip to the content", "Key facts", "As the source writes it", "Apply filters", "Clear all filters",
+    "Membership matrix", "Meetings per year", "The same record in the API", "Page not found", "What you can do",
+    "Timeline of the mechanisms",
+    "No end recorded", "drawn from founding to end", "take part, in some role", "counted by the year each started",
+    "Any kind", "Recent changes", "In figures", "The mechanisms it takes part in", ">Member <", "Stand-alone",
+    "Africa (intra-African)", "as a table", "Map of", "too small to see",
+    "Snapshots to download", "Changes since the previous review",
+]
+
+
+def _prefixed(language, path):
+    return path if language == "en" else f"/{language}{path}"
+
+
+@pytest.fixture
+def visitor(db):
+    return Client()
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+@pytest.mark.parametrize("path", PAGES)
+def test_each_page_in_each_language(visitor, language, path):
+    response = visitor.get(_prefixed(language, path), HTTP_REFERER="http://testserver/")
+    assert response.status_code == (404 if path == "/nowhere/" else 200)
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert HEADINGS[language][path] in html
+    if language != "en":
+        left = [phrase for phrase in KEY_PHRASES if phrase in html]
+        assert left == []
+
+
+@pytest.mark.parametrize("path", ["/mechanisms/midwa/", "/states/IDN/", "/mechanisms/", "/"])
+def test_a_page_costs_the_same_queries_in_every_language(visitor, path):
+    counts = []
+    for language in ["en", *LANGUAGES]:
+        visitor.get(_prefixed(language, path), HTTP_REFERER="http://testserver/")  # warm: data version, caches
+        with CaptureQueriesContext(connection) as queries:
+            visitor.get(_prefixed(language, path), HTTP_REFERER="http://testserver/", HTTP_CACHE_CONTROL="no-cache")
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2]
+
+
+def test_every_page_links_its_versions_in_the_other_languages(visitor):
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/mechanisms/midwa/">' in html
+    assert '<link rel="alternate" hreflang="es" href="http://testserver/es/mechanisms/midwa/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/mechanisms/midwa/">' in html
+    assert '<a href="http://testserver/es/mechanisms/midwa/" hreflang="es" lang="es">Español</a>' in html
+
+
+def test_the_switcher_keeps_the_filters(visitor):
+    html = visitor.get("/mechanisms/?kind=rcp").content.decode()
+    assert 'href="http://testserver/fr/mechanisms/?kind=rcp"' in html
+
+
+@pytest.mark.parametrize(("accept", "location"), [("fr-FR,fr;q=0.9,en;q=0.5", "/fr/"), ("es", "/es/")])
+def test_the_home_page_honours_the_browsers_language(visitor, accept, location):
+    response = visitor.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert (response.status_code, response["Location"]) == (302, location)
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_english_browser_and_a_visitor_moving_within_the_site_stay_on_the_page_asked_for(visitor):
+    assert visitor.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en").status_code == 200
+    # The switcher's 'English' from a French page: the visitor's choice beats the browser's.
+    response = visitor.get("/", HTTP_ACCEPT_LANGUAGE="fr", HTTP_REFERER="http://testserver/fr/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_api_stays_language_neutral(visitor):
+    response = visitor.get("/api/v1/mechanisms/midwa/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert response.json()["name"] == "Migration Dialogue for West Africa"
+    assert visitor.get("/fr/api/v1/mechanisms/").status_code == 404
+    names = visitor.get("/api/v1/mechanisms/fibemyd/").json()["other_names"]
+    assert {"name": "Foro Iberoamericano, Migración y Desarrollo", "kind": "translation", "language": "es",
+            "valid_from": "", "valid_until": ""} in names
+
+
+@pytest.mark.parametrize(("language", "month", "day"), [
+    ("en", "June 2013", "11 June 2013"), ("fr", "juin 2013", "11 juin 2013"),
+    ("es", "junio de 2013", "11 de junio de 2013"),
+])
+def test_partial_dates_are_written_as_each_language_writes_them(language, month, day):
+    with translation.override(language):
+        assert localization.partial_date_text(localization.parse_partial("2013-06")) == month
+        assert localization.partial_date_text(localization.parse_partial("2013-06-11")) == day
+        assert localization.partial_date_text(localization.parse_partial("2013")) == "2013"
+    with translation.override("fr"):
+        assert localization.partial_date_text(localization.parse_partial("2013-06-01")) == "1er juin 2013"
+
+
+def test_states_are_named_in_the_visitors_language_and_kosovo_keeps_its_recorded_name(db):
+    assert localization.state_name(State.objects.get(alpha3="DEU"), "fr") == ("Allemagne", "fr")
+    assert localization.state_name(State.objects.get(alpha3="DEU"), "es") == ("Alemania", "es")
+    assert localization.state_name(State.objects.get(alpha3="XKX"), "fr") == ("Kosovo", "en")
+
+
+def test_a_mechanism_with_a_recorded_spanish_name_shows_it_to_spanish_visitors(visitor):
+    html = visitor.get("/es/mechanisms/fibemyd/").content.decode()
+    assert "<h1>Foro Iberoamericano, Migración y Desarrollo" in html
+    html = visitor.get("/fr/mechanisms/fibemyd/").content.decode()
+    assert '<h1><span lang="en">Ibero-American Forum on Migration and Development</span>' in html
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/es/mechanisms/", "/fr/states/IDN/"])
+def test_the_pages_in_french_and_spanish_are_cached_like_the_english_ones(visitor, path):
+    response = visitor.get(path)
+    assert response["Cache-Control"].startswith("public, max-age=")
+    assert visitor.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
