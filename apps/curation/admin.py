@@ -7,15 +7,18 @@ from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from .citations import follow_changes
 from .history import current_change_set
-from .models import ChangeSet, Citation, ConcurrentEditError, Source
+from .models import ChangeSet, Citation, CitedModel, ConcurrentEditError, Source, repeated_citations
 from .records import PLACE, declared_fields_of
+from .sources import publish_registered
 
 
 def changes_since(instance, version):
@@ -131,15 +134,55 @@ class CuratedInline(admin.TabularInline):
         return [*fields, "expected_version"]
 
 
+class CitationFormSet(BaseGenericInlineFormSet):
+    """The citations of one record, checked together: a source is cited once for a field."""
+
+    def clean(self):
+        super().clean()
+        kept = [form.instance for form in self.forms
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("source")]
+        for message in repeated_citations(kept):
+            raise forms.ValidationError(message)
+
+
 class CitationInline(GenericTabularInline):
+    """The citations of the record's current values; superseded ones are listed below them."""
+
     model = Citation
+    formset = CitationFormSet
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ("source", "locator", "covers", "position")
+    fields = ("source", "locator", "quotation", "covers", "position")
     autocomplete_fields = ("source",)
     extra = 0
     verbose_name = "source"
     verbose_name_plural = "sources (where a source says it)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).current()
+
+
+class SupersededCitationInline(GenericTabularInline):
+    """Citations that supported values a curator has since changed, with the values they stated."""
+
+    model = Citation
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = readonly_fields = ("source", "locator", "covers", "superseded_values", "superseded_at")
+    extra = 0
+    can_delete = False
+    verbose_name = "superseded citation"
+    verbose_name_plural = "superseded citations (they supported earlier values)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(superseded_at__isnull=False)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 _added_inlines = defaultdict(list)
@@ -163,6 +206,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
         at = next((i for i, inline in enumerate(inlines) if issubclass(inline, CitationInline)), len(inlines))
+        if at < len(inlines):
+            inlines.insert(at + 1, SupersededCitationInline)
         return [*inlines[:at], *_added_inlines[self.model], *inlines[at:]]
 
     def get_fieldsets(self, request, obj=None):
@@ -197,7 +242,10 @@ class CuratedAdmin(SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason", "") if hasattr(form, "cleaned_data") else ""
         if change_set is not None and reason:
             change_set.reason = reason
+        before = type(obj)._base_manager.filter(pk=obj.pk).first() if change and obj.pk else None
         super().save_model(request, obj, form, change)
+        if isinstance(obj, CitedModel):
+            follow_changes(before, obj)  # citations of the values changed no longer apply to them
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         change_set = current_change_set()
@@ -268,11 +316,46 @@ admin.site.site_header = "Regional consultation mechanisms: curation"
 admin.site.site_title = "Curation"
 
 
+class LinesField(forms.CharField):
+    """A list of names typed one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class SourceForm(ChangeReasonForm):
+    authors = LinesField(required=False, help_text="One name per line, in the order printed.")
+
+
 @admin.register(Source)
 class SourceAdmin(CuratedAdmin):
     """The source register: what citations point to. A review edition's source follows its edition."""
 
+    form = SourceForm
     list_display = ("slug", "title", "kind", "date", "is_public")
     list_filter = ("kind", "is_public")
-    search_fields = ("slug", "title")
+    search_fields = ("slug", "title", "authors", "url", "publisher", "correspondent")
     readonly_fields = ("version", "is_public")
+    fieldsets = (
+        (None, {"fields": ("slug", "kind", "title", "authors", "date", "language", "url", "is_public")}),
+        ("A document", {"fields": ("document_type",)}),
+        ("A web page", {"fields": ("publisher", "accessed", "archive_url")}),
+        ("Correspondence", {"fields": ("correspondent", "content")}),
+        ("Private", {"fields": ("curator_note", "last_verified", "version")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.kind == Source.Kind.REVIEW_EDITION:  # kept in step with its edition
+            return [*self.readonly_fields, "slug", "kind", "title", "authors", "date", "url"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        publish_registered(obj)
+        super().save_model(request, obj, form, change)

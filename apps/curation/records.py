@@ -160,6 +160,13 @@ def declared_fields_of(model):
     return found.fields if found else ()
 
 
+def citable_keys_of(model):
+    """What a citation of one of ``model``'s records may support: its data fields and its child rows
+    (a mechanism's 'other_names'); none for a model the dataset does not hold."""
+    found = next((r for r in _records.values() if r.model is model), None)
+    return tuple(key for key in found.keys if key != SOURCES.key) if found else ()
+
+
 def all_records():
     return list(_records.values())
 

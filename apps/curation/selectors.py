@@ -10,7 +10,7 @@ from .models import Citation
 
 def public_citations():
     """Citations of public sources only: where an unpublished edition cites a record is not public yet."""
-    return Citation.objects.filter(source__is_public=True).select_related("source").order_by("position", "pk")
+    return Citation.objects.current().filter(source__is_public=True).select_related("source").order_by("position", "pk")
 
 
 def citations_prefetch(lookup="sources"):

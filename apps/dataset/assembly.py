@@ -82,7 +82,8 @@ class _Citations:
         if not ids:
             return
         content_type = ContentType.objects.get_for_model(model)
-        for row in self.rows.rows(Citation, content_type_id=content_type.id, object_id__in=list(ids)):
+        for row in self.rows.rows(Citation, content_type_id=content_type.id, object_id__in=list(ids),
+                                  superseded_at__isnull=True):  # a superseded citation no longer states the value
             self.by_subject[(model, row["object_id"])].append(row)
 
     def of(self, model, object_id):

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source
+from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source, repeated_citations
 from apps.curation.records import CHOICE, INTEGER, NAMES, PLACE, REF, REFS, record
 from apps.curation.roles import CURATOR
 from apps.reviews.models import ReviewEntry
@@ -323,7 +323,7 @@ class _Importer:
     def citations_of(self, instance):
         if self._citations is None:
             self._citations = {}
-            for citation in Citation.objects.select_related("source").order_by("position", "pk"):
+            for citation in Citation.objects.current().select_related("source").order_by("position", "pk"):
                 self._citations.setdefault((citation.content_type_id, citation.object_id), []).append(citation)
         content_type = ContentType.objects.get_for_model(instance)
         return self._citations.get((content_type.id, instance.pk), [])
@@ -347,13 +347,19 @@ class _Importer:
             if source is None:
                 self.error(file, where, f"citation of unknown source {source_slug!r}")
                 continue
-            known = {f.name for f in instance._meta.get_fields()}
-            unknown = [name for name in covers if name not in known]
-            if unknown:
-                self.error(file, where, f"citation {source_slug} {locator} covers unknown field "
-                                        f"{', '.join(map(repr, unknown))}")
+            citation = Citation(source=source, locator=locator, covers=",".join(covers),
+                                content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk)
+            try:  # the model's own rules: a locator's length, the fields a record has
+                citation.clean_fields(exclude=["content_type", "object_id", "position", "source"])
+                citation.validate_covers()
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    for message in messages:
+                        self.error(file, where, f"citation {source_slug} {locator[:60]}: {field_name}: {message}")
                 continue
             wanted.append((source, locator, ",".join(covers)))
+        for message in repeated_citations([Citation(source=s, locator=loc, covers=cov) for s, loc, cov in wanted]):
+            self.error(file, where, message)
         existing = self.citations_of(instance)
         if [(c.source_id, c.locator, c.covers) for c in existing] == [(s.pk, loc, cov) for s, loc, cov in wanted]:
             return
