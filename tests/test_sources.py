@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from apps.curation.models import Citation, Source
 from apps.curation.sources import save_source
 from apps.dataset import publishing, quality, snapshots
+from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism, Participation
 from apps.reviews.models import ReviewEdition, ReviewEntry
 
 from . import factories
 from .html_forms import form_data
+from .test_dataset_import import mechanism_file
 from .test_editorial_workflow import approve_all, editor  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +219,128 @@ def test_participation_rows_follow_their_values_too(curator_client):
     assert curator_client.post(url, data).status_code == 302
     assert Citation.objects.filter(object_id=participation.pk, content_type__model="participation",
                                    superseded_at__isnull=False).exists()
+
+
+# ----- sources in public --------------------------------------------------------------------------
+
+def letter():
+    return save_source(Source(slug="bp-letter", kind="correspondence", title="Membership of Fiji",
+                              date="2026-03", correspondent="the Bali Process secretariat",
+                              url="https://mail.example.org/private", content="Fiji joined in February."))
+
+
+def test_a_correspondence_cannot_be_quoted():
+    mechanism = Mechanism.objects.get(slug="bali-process")
+    assert "quotation" in errors_of(citation_of(mechanism, source=letter(), locator="paragraph 2",
+                                                quotation="Fiji joined in February."))
+
+
+def test_the_api_lists_public_sources_by_kind_mechanism_and_text(api):
+    page, mail = web_page(), letter()
+    almaty, bali = Mechanism.objects.get(slug="almaty-process"), Mechanism.objects.get(slug="bali-process")
+    citation_of(almaty, source=page, locator="#launch", covers="status").save()
+    participation = bali.participations.first()
+    citation_of(participation, source=mail, locator="paragraph 2").save()
+    draft = factories.edition(slug="annual-2026", year=2026, title="2026 review")
+
+    slugs = [s["slug"] for s in api.get("/api/v1/sources/").json()["results"]]
+    assert {"harns-2013", page.slug, mail.slug} <= set(slugs) and draft.slug not in slugs
+    assert [s["slug"] for s in api.get("/api/v1/sources/?kind=web-page").json()["results"]] == [page.slug]
+    assert [s["slug"] for s in api.get("/api/v1/sources/?mechanism=almaty-process&kind=web-page")
+            .json()["results"]] == [page.slug]
+    by_bali = [s["slug"] for s in api.get("/api/v1/sources/?mechanism=bali-process").json()["results"]]
+    assert mail.slug in by_bali and page.slug not in by_bali
+    assert [s["slug"] for s in api.get("/api/v1/sources/?q=secretariat").json()["results"]] == [mail.slug]
+    assert not api.get("/api/v1/sources/?q=Fiji").json()["results"]  # a letter's title is private
+
+    detail = api.get(f"/api/v1/sources/{mail.slug}/").json()
+    assert detail["title"] == "Communication from the Bali Process secretariat, March 2026"
+    assert detail["address"] == "" and "Fiji" not in json.dumps(detail) and "mail.example" not in json.dumps(detail)
+    assert api.get(f"/api/v1/sources/{draft.slug}/").status_code == 404
+    web = api.get(f"/api/v1/sources/{page.slug}/").json()
+    assert (web["address"], web["publisher"], web["kind"]) == (ALMATY_PAGE, "IOM", "web-page")
+    assert "/api/v1/sources/" in api.get("/api/v1/schema/").content.decode()
+
+
+# ----- citing where the curator works -------------------------------------------------------------
+
+def test_a_curator_cites_a_new_web_page_for_nine_participations_in_one_action(curator_client):
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    page = curator_client.get(f"/admin/mechanisms/mechanism/{almaty.pk}/change/").content.decode()
+    link = f"/admin/mechanisms/participation/?mechanism__id__exact={almaty.pk}"
+    assert link in page.replace("&amp;", "&")
+    listing = curator_client.get(link)
+    assert "Cite one source and locator for the selected rows" in listing.content.decode()
+    rows = list(almaty.participations.order_by("pk")[:9])
+    assert len(rows) == 9
+    selected = {"action": "cite_selected", "_selected_action": [row.pk for row in rows]}
+    form = curator_client.post(link, selected)
+    assert form.status_code == 200 and "Cite a source for the selected rows" in form.content.decode()
+
+    url = "https://www.iom.int/almaty-process/members"
+    response = curator_client.post(link, {**selected, "apply": "1", "new_web_page": url, "locator": "#members",
+                                          "covers": "role"})
+    assert response.status_code == 302, response.content
+    source = Source.objects.get(url=url)
+    assert (source.kind, source.publisher, source.is_public, source.accessed is not None) == (
+        "web-page", "www.iom.int", True, True)
+    cited = Citation.objects.current().filter(source=source, content_type__model="participation")
+    assert sorted(cited.values_list("object_id", flat=True)) == [row.pk for row in rows]
+    assert set(cited.values_list("locator", "covers")) == {("#members", "role")}
+
+
+def test_citing_many_rows_refuses_them_all_when_one_is_wrong(curator_client):
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    link = f"/admin/mechanisms/participation/?mechanism__id__exact={almaty.pk}"
+    rows = list(almaty.participations.order_by("pk")[:3])
+    before = Citation.objects.count(), Source.objects.count()
+    response = curator_client.post(link, {"action": "cite_selected", "_selected_action": [r.pk for r in rows],
+                                          "apply": "1", "new_web_page": "https://example.org/a", "locator": "#m",
+                                          "covers": "Member since"})
+    assert response.status_code == 200
+    assert "has no field &#x27;Member since&#x27;" in response.content.decode()
+    assert (Citation.objects.count(), Source.objects.count()) == before
+
+
+def test_a_new_web_page_is_registered_from_its_address_in_the_citation_row(curator_client):
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    url = "https://www.unhcr.org/almaty-process-" + "x" * 150
+    response = add_citation_row(curator_client, almaty, new_web_page=url, locator="#launch", covers="founded",
+                                position=9)
+    assert response.status_code == 302, response.content
+    source = Source.objects.get(url=url)
+    assert source.kind == "web-page" and source.citations.get().covers == "founded"
+    bad = add_citation_row(curator_client, almaty, new_web_page="ftp://example.org/x", locator="#a", position=9)
+    assert bad.status_code == 200 and not Source.objects.filter(url="ftp://example.org/x").exists()
+
+
+def test_the_source_register_has_autocomplete_and_authors_one_per_line(curator_client):
+    web_page(title="Almaty Process home page")
+    found = curator_client.get("/admin/autocomplete/", {"app_label": "curation", "model_name": "citation",
+                                                         "field_name": "source", "term": "almaty"}).json()
+    assert [r["text"] for r in found["results"]] == ["Almaty Process home page"]
+    form = form_data(curator_client.get("/admin/curation/source/add/").content, "source_form")
+    form.update(slug="iom-report-2026", kind="document", title="Report", document_type="report",
+                authors="Jane Doe\nJohn Roe\n", date="2026")
+    response = curator_client.post("/admin/curation/source/add/", form)
+    assert response.status_code == 302, response.content
+    assert Source.objects.get(slug="iom-report-2026").authors == ["Jane Doe", "John Roe"]
+
+
+def test_the_import_refuses_bad_citations_naming_the_file_and_the_record():
+    long_locator = "x" * 501
+    files = mechanism_file(**{
+        "sources: [harns-2013 Annex B]\nparticipations:": "sources: [harns-2013 Annex B, harns-2013 Annex B]\n"
+                                                          "participations:",
+        "    sources: [harns-2013 Annex B]": f"    sources: [harns-2013 {long_locator}]",
+        "    sources: [harns-2013 Annex C]": "    sources: [{cite: no-such-source p. 4}, "
+                                             "{cite: harns-2013 Annex C, for: [Founded date]}]",
+    })
+    with pytest.raises(DatasetError) as error:
+        import_dataset(files, reason="test")
+    text = "\n".join(error.value.errors)
+    assert "mechanisms/test-process.yaml: mechanism 'test-process': 'harns-2013 Annex B' is cited twice" in text
+    assert "participations[0]" in text and "at most 500 characters" in text
+    assert "citation of unknown source 'no-such-source'" in text
+    assert "has no field 'Founded date'" in text
+    assert not Mechanism.objects.filter(slug="test-process").exists()

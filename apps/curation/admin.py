@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_citing import CitationForm
 from .citations import follow_changes
 from .history import current_change_set
 from .models import ChangeSet, Citation, CitedModel, ConcurrentEditError, Source, repeated_citations
@@ -150,10 +151,11 @@ class CitationInline(GenericTabularInline):
     """The citations of the record's current values; superseded ones are listed below them."""
 
     model = Citation
+    form = CitationForm
     formset = CitationFormSet
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ("source", "locator", "quotation", "covers", "position")
+    fields = ("source", "new_web_page", "locator", "quotation", "covers", "position")
     autocomplete_fields = ("source",)
     extra = 0
     verbose_name = "source"

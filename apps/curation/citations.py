@@ -6,11 +6,15 @@ not change keeps covering those. The public sees only current citations (selecto
 value left without one is a data problem that blocks publishing (apps/dataset/quality.py).
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from .models import Citation, citable_fields
+from .models import Citation, Source, citable_fields
 
 
 def stated_value(instance, name):
@@ -74,3 +78,50 @@ def follow_changes(before, after):
     if before is None or not isinstance(after, models.Model):
         return []
     return supersede_citations(after, changed_fields(before, after))
+
+
+class CitingRefused(Exception):
+    """Citing was refused: the reasons name each row, and nothing was saved."""
+
+    def __init__(self, reasons):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+def cite(records, *, source, locator, covers="", quotation="", user):
+    """Cite one place in ``source`` for each of ``records``, after the record's own citations; all or none.
+    The same rules as a single citation's apply to each row (the fields it has, one citation per place)."""
+    if user is None or not user.has_perm("curation.add_citation"):
+        raise CitingRefused([f"{user or 'Nobody'} may not cite sources: it takes the curator role."])
+    reasons, citations = [], []
+    for record in records:
+        content_type = ContentType.objects.get_for_model(record)
+        siblings = Citation.objects.filter(content_type=content_type, object_id=record.pk)
+        position = max(siblings.values_list("position", flat=True), default=-1) + 1
+        citation = Citation(source=source, locator=locator, covers=covers, quotation=quotation, position=position,
+                            content_type=content_type, object_id=record.pk)
+        try:
+            citation.full_clean()
+        except ValidationError as error:
+            reasons += [f"{record}: {message}" for messages in error.message_dict.values() for message in messages]
+        citations.append(citation)
+    if reasons:
+        raise CitingRefused(reasons)
+    with transaction.atomic():
+        for citation in citations:
+            citation.save()
+    return citations
+
+
+def web_page_from_url(url, *, title=""):
+    """A new web-page source for ``url``, read today; validated like any source, not saved."""
+    parts = urlsplit(url)
+    stem = slugify(f"{parts.hostname or ''} {parts.path}")[:50].strip("-") or "web-page"
+    slug, number = stem, 1
+    while Source.objects.filter(slug__iexact=slug).exists():
+        number += 1
+        slug = f"{stem}-{number}"
+    source = Source(slug=slug, kind=Source.Kind.WEB_PAGE, title=title or url[:400], url=url,
+                    publisher=parts.hostname or "", accessed=timezone.localdate())
+    source.full_clean()
+    return source

@@ -437,6 +437,8 @@ class Citation(models.Model):
     def clean(self):
         super().clean()
         self.validate_covers()
+        if self.quotation and self.source_id and self.source.kind == Source.Kind.CORRESPONDENCE:
+            raise ValidationError({"quotation": "A correspondence's content is private: it cannot be quoted."})
         if self.source_id and self.object_id and self.is_current:
             siblings = [c for c in Citation.objects.current().filter(
                 content_type_id=self.content_type_id, object_id=self.object_id).exclude(pk=self.pk)

@@ -1,7 +1,7 @@
 """The three roles of the curation team, as permission groups.
 
 - curator: edits the records (states, organisations, mechanisms, participations, meetings, documents,
-  citations, discrepancies, review entries) and reads the history and the data-quality report;
+  sources, citations, discrepancies, review entries) and reads the history and the data-quality report;
 - editor: a curator who also runs the editorial workflow (review editions, publishing) and snapshots;
 - administrator: an editor who also manages user accounts and their roles.
 
@@ -12,7 +12,8 @@ CURATED = {
     "states": ["state", "statename", "organization", "organizationname"],
     "mechanisms": ["region", "theme", "mechanism", "mechanismname", "participation"],
     "meetings": ["meeting", "document"],
-    "reviews": ["citation", "discrepancy", "reviewentry"],
+    "reviews": ["discrepancy", "reviewentry"],
+    "curation": ["source", "citation"],  # the source register, and what is cited where
 }
 
 

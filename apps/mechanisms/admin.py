@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline
+from apps.curation.admin_citing import cite_selected
 
 from .models import Mechanism, MechanismName, Participation, Region, Theme
 from .selectors import participations_in_year
@@ -78,6 +79,7 @@ class ParticipationYearFilter(admin.SimpleListFilter):
 
 @admin.register(Participation)
 class ParticipationAdmin(CuratedAdmin):
+    actions = [cite_selected]
     list_display = ("__str__", "mechanism", "role", "as_written", "start", "end")
     list_filter = ("role", "mechanism__kind", "mechanism__region", ParticipationYearFilter, "mechanism")
     search_fields = ("as_written", "state__name", "state__alpha3", "organization__name", "organization__acronym",
