@@ -60,8 +60,8 @@ def canaries(django_user_model):
                 responsible=editor, reviewer_comment=f"{CANARY} reviewer comment")
             mechanism.sources.create(source=draft.source, locator=f"{CANARY} locator")
             Discrepancy.objects.create(mechanism=mechanism, subject=f"{CANARY} subject", recorded="a",
-                                       recorded_edition=draft, recorded_locator="section 1",
-                                       conflicting="b", conflicting_edition=draft, conflicting_locator="x")
+                                       recorded_source=draft.source, recorded_locator="section 1",
+                                       conflicting="b", conflicting_source=draft.source, conflicting_locator="x")
         letter = save_source(Source(
             slug="secretariat-letter", kind=Source.Kind.CORRESPONDENCE, title=f"{CANARY} letter's subject",
             authors=[f"{CANARY} signatory"], date="2026-03", url=f"https://{CANARY}.example.org/letter",

@@ -1,4 +1,4 @@
-"""The move of citations to the source register keeps every one of them, as it was.
+"""The move of citations (and of discrepancies' sides) to the source register keeps every one of them.
 
 The migrations run on a scratch database of the suite's engine, in a process of their own where it is
 the default database (as ``manage.py migrate`` would): from before the source register (curation 0003,
@@ -46,6 +46,13 @@ def scenario():
             (harns, meeting, 7, "Annex C", "", 0), (draft, mechanism, 2, "p. 4", "founded", 0)):
         OldCitation.objects.create(edition=edition, content_type=subject, object_id=object_id, locator=locator,
                                    covers=covers, position=position)
+    region = apps.get_model("mechanisms", "Region").objects.create(slug="asia", name="Asia")
+    almaty = apps.get_model("mechanisms", "Mechanism").objects.create(slug="almaty-process", name="Almaty Process",
+                                                                      region=region, kind="rcp",
+                                                                      governance="stand-alone")
+    apps.get_model("reviews", "Discrepancy").objects.create(
+        mechanism=almaty, subject="founded", recorded="2011", recorded_edition=harns, recorded_locator="Annex B",
+        conflicting="2012", conflicting_edition=draft, conflicting_locator="section 3.4.1")
     columns = ("id", "content_type__model", "object_id", "locator", "covers", "position")
     before = sorted(OldCitation.objects.values_list("edition__slug", *columns))
 
@@ -54,7 +61,10 @@ def scenario():
     after = sorted(Citation.objects.values_list("source__slug", *columns))
     sources = sorted(apps.get_model("curation", "Source").objects.values_list("slug", "kind", "is_public"))
     current = Citation.objects.filter(superseded_at__isnull=True).count()
-    print(json.dumps({"before": before, "after": after, "sources": sources, "current": current}))
+    discrepancies = list(apps.get_model("reviews", "Discrepancy").objects.values_list(
+        "recorded_source__slug", "recorded_locator", "conflicting_source__slug", "conflicting_locator"))
+    print(json.dumps({"before": before, "after": after, "sources": sources, "current": current,
+                      "discrepancies": discrepancies}))
 
 
 @pytest.fixture
@@ -89,4 +99,5 @@ def test_every_citation_survives_the_move_to_the_source_register(scratch_url):
     assert len(found["before"]) == 5
     assert found["after"] == found["before"]  # same ids, sources, subjects, locators, fields covered, positions
     assert found["current"] == 5
+    assert found["discrepancies"] == [["harns-2013", "Annex B", "annual-2026", "section 3.4.1"]]
     assert found["sources"] == [["annual-2026", "review-edition", False], ["harns-2013", "review-edition", True]]

@@ -19,7 +19,7 @@ INTEGER = "integer"
 NAMES = "names"  # a list of strings, such as an edition's authors
 REF = "ref"  # another record, written as its natural key; '' when none
 REFS = "refs"  # a set of other records (many-to-many), written as a sorted list of natural keys
-PLACE = "place"  # a place in a review edition, 'harns-2013 Annex B': the model's <name>_edition and
+PLACE = "place"  # a place in a source, 'harns-2013 Annex B': the model's <name>_source and
 # <name>_locator, where <name> is the field's name without '_source'
 
 
@@ -117,7 +117,7 @@ class Record:
             if f.kind == REF:
                 names.append(f"{f.name}_id")
             elif f.kind == PLACE:
-                names += [f"{f.place}_edition_id", f"{f.place}_locator"]
+                names += [f"{f.place}_source_id", f"{f.place}_locator"]
             elif f.kind != REFS:
                 names.append(f.name)
         names += [name for name in self.order if name not in {f.name for f in self.fields}]

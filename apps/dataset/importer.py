@@ -676,7 +676,7 @@ class _Importer:
                 self.delete(instance, model_label="review entry", key=f"{mechanism.slug} in {slug}")
 
     def sync_discrepancies(self, file, mechanism, items):
-        """Discrepancies are known by their position in the file; their sources are places in editions."""
+        """Discrepancies are known by their position in the file; each side is a place in a source."""
         spec = record("discrepancy")
         existing = list(mechanism.discrepancies.all())
         for index, where, data, values in self.valid_items(file, "discrepancies", spec, items):
@@ -685,16 +685,17 @@ class _Importer:
                 if field.kind != PLACE:
                     continue
                 try:
-                    edition_slug, locator, _covers = fmt.parse_citation(data.get(field.name))
+                    source_slug, locator, _covers = fmt.parse_citation(data.get(field.name))
                 except ValueError as error:
                     self.error(file, where, f"{field.name}: {error}")
                     ok = False
                     continue
-                edition = self.lookup(file, where, self.tables["edition"], "edition", edition_slug)
-                if edition is None:
+                source = self.sources.get(source_slug)
+                if source is None:
+                    self.error(file, where, f"{field.name}: unknown source {source_slug!r}")
                     ok = False
                     continue
-                values[f"{field.place}_edition"], values[f"{field.place}_locator"] = edition, locator
+                values[f"{field.place}_source"], values[f"{field.place}_locator"] = source, locator
             if not ok:
                 continue
             instance = existing[index] if index < len(existing) else spec.model(mechanism=mechanism)

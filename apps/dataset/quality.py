@@ -182,12 +182,12 @@ def check_overdue_expected(today=None):
 
 
 def check_recorded_discrepancies():
-    for discrepancy in Discrepancy.objects.select_related("mechanism", "recorded_edition", "conflicting_edition"):
+    for discrepancy in Discrepancy.objects.select_related("mechanism", "recorded_source", "conflicting_source"):
         yield Problem(
             "source-discrepancy", NOTE, f"mechanism: {discrepancy.mechanism}",
-            f"{discrepancy.subject}: recorded {discrepancy.recorded!r} ({discrepancy.recorded_edition.slug} "
+            f"{discrepancy.subject}: recorded {discrepancy.recorded!r} ({discrepancy.recorded_source.slug} "
             f"{discrepancy.recorded_locator}); the source also gives {discrepancy.conflicting!r} "
-            f"({discrepancy.conflicting_edition.slug} {discrepancy.conflicting_locator}).",
+            f"({discrepancy.conflicting_source.slug} {discrepancy.conflicting_locator}).",
             _admin_url(discrepancy),
         )
 
