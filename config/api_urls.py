@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from apps.dataset.api.views import SnapshotViewSet
 from apps.mechanisms.api.views import MechanismViewSet, RegionViewSet, ThemeViewSet
 from apps.meetings.api.views import DocumentViewSet, MeetingViewSet
+from apps.reviews.api.sources import SourceViewSet
 from apps.reviews.api.views import ReviewEditionViewSet
 from apps.states.api.views import OrganizationViewSet, StateViewSet
 
@@ -20,6 +21,7 @@ router.register("themes", ThemeViewSet, basename="theme")
 router.register("regions", RegionViewSet, basename="region")
 router.register("editions", ReviewEditionViewSet, basename="edition")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
+router.register("sources", SourceViewSet, basename="source")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,7 +24,7 @@ def slugs(response):
 def test_the_api_root_lists_every_resource(api):
     body = api.get("/api/v1/").json()
     assert set(body) == {"mechanisms", "meetings", "documents", "states", "organizations", "themes", "regions",
-                         "editions", "snapshots"}
+                         "editions", "snapshots", "sources"}
 
 
 def test_a_mechanism_list_item_carries_its_classification_and_participants(api):

@@ -52,9 +52,9 @@ def grow(count):
                                        meeting=meeting)
         mechanism.other_names.create(name=f"Alias {mechanism.pk}", kind="alias")
         edition = ReviewEdition.objects.get(slug="harns-2013")
-        mechanism.discrepancies.create(subject="founded", recorded="2001", recorded_edition=edition,
+        mechanism.discrepancies.create(subject="founded", recorded="2001", recorded_source=edition.source,
                                        recorded_locator="Annex B", conflicting="2000",
-                                       conflicting_edition=edition, conflicting_locator="section 3.1.2")
+                                       conflicting_source=edition.source, conflicting_locator="section 3.1.2")
 
 
 def queries_for(client, url):

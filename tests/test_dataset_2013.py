@@ -656,15 +656,15 @@ KNOWN_CONTRADICTIONS = [
 def test_known_contradictions_of_the_review_are_recorded(slug, subject, recorded, recorded_at, conflicting_at,
                                                         conflicting_text):
     entry = Discrepancy.objects.get(mechanism__slug=slug, subject=subject, conflicting_locator=conflicting_at)
-    assert (entry.recorded_edition.slug, entry.recorded_locator) == (EDITION, recorded_at)
-    assert entry.conflicting_edition.slug == EDITION
+    assert (entry.recorded_source.slug, entry.recorded_locator) == (EDITION, recorded_at)
+    assert entry.conflicting_source.slug == EDITION
     assert conflicting_text in entry.conflicting
     if recorded is not None:
         assert entry.recorded == recorded
 
 
 def test_every_discrepancy_names_two_places_two_values_and_why():
-    for entry in Discrepancy.objects.select_related("recorded_edition", "conflicting_edition", "mechanism"):
+    for entry in Discrepancy.objects.select_related("recorded_source", "conflicting_source", "mechanism"):
         where = f"{entry.mechanism.slug}: {entry.subject}"
         assert entry.recorded != entry.conflicting, where
         assert LOCATOR.match(entry.recorded_locator) and LOCATOR.match(entry.conflicting_locator), where

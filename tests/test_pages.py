@@ -381,7 +381,7 @@ def test_no_page_shows_curator_notes_drafts_users_or_change_reasons(visitor, dja
     Citation.objects.create(source=draft.source, locator=f"{SECRET} locator",
                             content_type=ContentType.objects.get_for_model(Mechanism), object_id=bali.pk)
     Discrepancy.objects.create(mechanism=bali, subject=f"{SECRET} subject", recorded="a", conflicting="b",
-                               recorded_edition=draft, recorded_locator="x", conflicting_edition=draft,
+                               recorded_source=draft.source, recorded_locator="x", conflicting_source=draft.source,
                                conflicting_locator="y")
     indonesia = Participation.objects.get(mechanism=bali, state__alpha3="IDN", role="member")
     Citation.objects.create(source=draft.source, locator=f"{SECRET} participation locator",
@@ -461,9 +461,9 @@ def grow(count):
                                 object_id=mechanism.pk)
         ReviewEntry.objects.create(edition=edition, mechanism=mechanism, section="3.1.9", kind="rcp",
                                    governance="stand-alone", region=mechanism.region)
-        mechanism.discrepancies.create(subject="founded", recorded="2010", recorded_edition=edition,
+        mechanism.discrepancies.create(subject="founded", recorded="2010", recorded_source=edition.source,
                                        recorded_locator="Annex B", conflicting="2009",
-                                       conflicting_edition=edition, conflicting_locator="section 3.1.9")
+                                       conflicting_source=edition.source, conflicting_locator="section 3.1.9")
 
 
 def queries_for(client, url):

@@ -17,7 +17,8 @@ from django.test import Client
 from rest_framework import serializers
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet, Citation
+from apps.curation.models import ChangeSet, Citation, Source
+from apps.curation.sources import save_source
 from apps.dataset.snapshots import create_snapshot
 from apps.mechanisms.api.serializers import MechanismSerializer
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
@@ -59,8 +60,18 @@ def canaries(django_user_model):
                 responsible=editor, reviewer_comment=f"{CANARY} reviewer comment")
             mechanism.sources.create(source=draft.source, locator=f"{CANARY} locator")
             Discrepancy.objects.create(mechanism=mechanism, subject=f"{CANARY} subject", recorded="a",
-                                       recorded_edition=draft, recorded_locator="section 1",
-                                       conflicting="b", conflicting_edition=draft, conflicting_locator="x")
+                                       recorded_source=draft.source, recorded_locator="section 1",
+                                       conflicting="b", conflicting_source=draft.source, conflicting_locator="x")
+        letter = save_source(Source(
+            slug="secretariat-letter", kind=Source.Kind.CORRESPONDENCE, title=f"{CANARY} letter's subject",
+            authors=[f"{CANARY} signatory"], date="2026-03", url=f"https://{CANARY}.example.org/letter",
+            correspondent="the Bali Process secretariat", content=f"{CANARY} what the letter says",
+            curator_note=f"{CANARY} note on a letter"))
+        page = save_source(Source(slug="a-web-page", kind=Source.Kind.WEB_PAGE, title="A web page",
+                                  url="https://example.org/page", curator_note=f"{CANARY} note on a page"))
+        bali = Mechanism.objects.get(slug="bali-process")
+        bali.sources.create(source=letter, locator="paragraph 2", covers="status")
+        bali.sources.create(source=page, locator="#members", covers="website")
         ReviewEntry.objects.filter(edition__slug="harns-2013").update(
             reviewer_comment=f"{CANARY} comment on a published entry", responsible=editor)
         create_snapshot(edition=draft, title=f"{CANARY} snapshot of a draft", user=editor)
@@ -125,7 +136,7 @@ def public_starts():
     snapshot_urls = [f"/api/v1/snapshots/{s['slug']}/diff/current/" for s in snapshots]
     lists = [f"/api/v1/{name}/?page_size=500" for name in
              ("mechanisms", "meetings", "documents", "states", "organizations", "themes", "regions", "editions",
-              "snapshots")]
+              "snapshots", "sources")]
     return ["/", "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/docs/?script=", "/no-such-page/",
             *lists, *snapshot_urls]
 

@@ -22,9 +22,12 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import accounts, people, timeline  # noqa: F401  (they register the team's accounts and roles)
+from .admin_citing import CitationForm
+from .citations import follow_changes
 from .history import current_change_set
-from .models import ChangeSet, Citation, ConcurrentEditError, Source
+from .models import ChangeSet, Citation, CitedModel, ConcurrentEditError, Source, repeated_citations
 from .records import PLACE, declared_fields_of
+from .sources import publish_registered
 
 # Form fields that carry bookkeeping, not data: they never make a row "changed".
 BOOKKEEPING_FIELDS = frozenset({"expected_version", "change_reason"})
@@ -403,19 +406,56 @@ class CuratedInline(admin.TabularInline):
 
 
 class CitationFormSet(SharedChoicesMixin, BaseGenericInlineFormSet):
-    pass
+    """The citations of one record, checked together: a source is cited once for a field."""
+
+    def clean(self):
+        super().clean()
+        kept = [form.instance for form in self.forms
+                if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("source")]
+        for message in repeated_citations(kept):
+            raise forms.ValidationError(message)
 
 
 class CitationInline(GenericTabularInline):
+    """The citations of the record's current values; superseded ones are listed below them."""
+
     model = Citation
+    form = CitationForm
+    formset = CitationFormSet
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ("source", "locator", "covers", "position")
+    fields = ("source", "new_web_page", "locator", "quotation", "covers", "position")
     autocomplete_fields = ("source",)
     formset = CitationFormSet
     extra = 0
     verbose_name = "source"
     verbose_name_plural = "sources (where a source says it)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).current()
+
+
+class SupersededCitationInline(GenericTabularInline):
+    """Citations that supported values a curator has since changed, with the values they stated."""
+
+    model = Citation
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = readonly_fields = ("source", "locator", "covers", "superseded_values", "superseded_at")
+    extra = 0
+    can_delete = False
+    verbose_name = "superseded citation"
+    verbose_name_plural = "superseded citations (they supported earlier values)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(superseded_at__isnull=False)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 _added_inlines = defaultdict(list)
@@ -444,6 +484,9 @@ class CuratedAdmin(SimpleHistoryAdmin):
         for added, before in _added_inlines[self.model]:
             at = next((i for i, inline in enumerate(inlines) if issubclass(inline, before)), len(inlines))
             inlines.insert(at, added)
+        at = next((i for i, inline in enumerate(inlines) if issubclass(inline, CitationInline)), None)
+        if at is not None:
+            inlines.insert(at + 1, SupersededCitationInline)
         return inlines
 
     def get_fieldsets(self, request, obj=None):
@@ -538,7 +581,10 @@ class CuratedAdmin(SimpleHistoryAdmin):
         if change and not form.has_changed() and not getattr(request, "_curation_revert", False):
             obj._history_user = request.user
             return  # nothing of the record itself changed: no new version, no history record
+        before = type(obj)._base_manager.filter(pk=obj.pk).first() if change and obj.pk else None
         super().save_model(request, obj, form, change)
+        if isinstance(obj, CitedModel):
+            follow_changes(before, obj)  # citations of the values changed no longer apply to them
         if getattr(form, "merged_from_others", None):
             self.message_user(request, f"Someone else changed {', '.join(form.merged_from_others)} of this "
                               f"{obj._meta.verbose_name} while you were editing it; their changes are kept with "
@@ -634,12 +680,32 @@ admin.site.site_header = "Regional consultation mechanisms: curation"
 admin.site.site_title = "Curation"
 
 
+class SourceForm(ChangeReasonForm):
+    authors = NameListField(required=False, help_text="One name per line, in the order printed.")
+
+
 @admin.register(Source)
 class SourceAdmin(CuratedAdmin):
     """The source register: what citations point to. A review edition's source follows its edition."""
 
+    form = SourceForm
     list_display = ("slug", "title", "kind", "date", "is_public")
     list_filter = ("kind", "is_public")
-    search_fields = ("slug", "title")
+    search_fields = ("slug", "title", "authors", "url", "publisher", "correspondent")
     readonly_fields = ("version", "is_public")
+    fieldsets = (
+        (None, {"fields": ("slug", "kind", "title", "authors", "date", "language", "url", "is_public")}),
+        ("A document", {"fields": ("document_type",)}),
+        ("A web page", {"fields": ("publisher", "accessed", "archive_url")}),
+        ("Correspondence", {"fields": ("correspondent", "content")}),
+        ("Private", {"fields": ("curator_note", "last_verified", "version")}),
+    )
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.kind == Source.Kind.REVIEW_EDITION:  # kept in step with its edition
+            return [*self.readonly_fields, "slug", "kind", "title", "authors", "date", "url"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        publish_registered(obj)
+        super().save_model(request, obj, form, change)

@@ -1,15 +1,19 @@
 """The base of every curated record, and the change sets that group their history."""
 
+import calendar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .data_version import bump as bump_data_version
 from .partial_dates import PartialDateField, parse_or_none_lenient, validate_range
+from .records import citable_keys_of
 from .validators import language_tag_validator, slug_validator, unique_slug_constraint
 
 
@@ -216,11 +220,25 @@ class NamePeriod(CuratedModel):
         return self.name
 
 
+http_url_validator = URLValidator(schemes=["http", "https"], message="Enter a web address that starts with http:// or https://.")
+language_validator = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Use a language code such as 'en', 'fr' or 'es-419'."
+)
+
+
+def _url_field(label="", **kwargs):
+    """A web address as long as real ones are, http(s) only."""
+    return models.URLField(label or None, max_length=2000, blank=True, validators=[http_url_validator], **kwargs)
+
+
 class Source(CuratedModel):
     """Something a fact can be cited to: a review edition, a document, a web page, a letter, a dataset.
 
     ``is_public`` says whether the public may see citations of it; the workflow that makes a source
-    public sets it (a review edition's source becomes public when the edition is published).
+    public sets it (a review edition's source becomes public when its edition is published; any other
+    source when a curator registers it, apps/curation/sources.py). A correspondence is public only by
+    its label ('communication from the X secretariat, March 2026'): its title, address and content stay
+    private, like every source's ``curator_note``.
     """
 
     class Kind(models.TextChoices):
@@ -230,13 +248,34 @@ class Source(CuratedModel):
         CORRESPONDENCE = "correspondence", "Correspondence"
         DATASET = "dataset", "Dataset"
 
+    class DocumentType(models.TextChoices):
+        DECLARATION = "declaration", "Declaration"
+        ACTION_PLAN = "action-plan", "Action plan"
+        COMMUNIQUE = "communique", "Communiqué"
+        REPORT = "report", "Report"
+        MINUTES = "minutes", "Meeting minutes"
+        OTHER = "other", "Other"
+
     slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator],
                             help_text="How the dataset files cite it, e.g. 'harns-2013'.")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     title = models.CharField(max_length=400)
     authors = models.JSONField(default=list, blank=True, help_text="Author names, in the order printed.")
     date = PartialDateField(help_text="When it was issued, as precisely as known ('2013', '2013-04').")
-    url = models.URLField(blank=True)
+    language = models.CharField(max_length=35, blank=True, validators=[language_validator],
+                                help_text="The language it is written in, as a code: 'en', 'fr', 'ru'.")
+    url = _url_field(help_text="Where it can be read, if anywhere.")
+    document_type = models.CharField(max_length=20, choices=DocumentType.choices, blank=True,
+                                     help_text="A document: what kind of document it is.")
+    publisher = models.CharField(max_length=300, blank=True, help_text="A web page: the site or its publisher.")
+    accessed = models.DateField("date read", null=True, blank=True, help_text="A web page: the day it was read.")
+    archive_url = _url_field("archived copy", help_text="A web page: the address of an archived copy of it.")
+    correspondent = models.CharField(
+        "from", max_length=300, blank=True,
+        help_text="Correspondence: from whom, as the public may read it, e.g. 'the Bali Process secretariat'.",
+    )
+    content = models.TextField(blank=True,
+                               help_text="Correspondence: what it says. Private, never shown to the public.")
     is_public = models.BooleanField(
         default=False, editable=False,
         help_text="Citations of it are shown to the public. Set by the workflow that publishes the source.",
@@ -244,12 +283,25 @@ class Source(CuratedModel):
 
     history = curated_history()
 
+    # The fields only one kind of source has.
+    KIND_FIELDS = {
+        "document_type": Kind.DOCUMENT,
+        "publisher": Kind.WEB_PAGE, "accessed": Kind.WEB_PAGE, "archive_url": Kind.WEB_PAGE,
+        "correspondent": Kind.CORRESPONDENCE, "content": Kind.CORRESPONDENCE,
+    }
+
     class Meta:
         ordering = ["slug"]
-        constraints = [unique_slug_constraint("source_slug_ci_unique", "source")]
+        constraints = [
+            unique_slug_constraint("source_slug_ci_unique", "source"),
+            models.CheckConstraint(
+                condition=models.Q(archive_url="") | ~models.Q(url=""), name="source_archive_needs_url",
+                violation_error_message="An archived copy is of a web address: give the source's address too.",
+            ),
+        ]
 
     def __str__(self):
-        return self.title
+        return self.label if self.kind == self.Kind.CORRESPONDENCE else self.title
 
     def natural_key(self):
         return (self.slug,)
@@ -261,19 +313,113 @@ class Source(CuratedModel):
 
     @property
     def label(self):
-        """The source as it is cited in running text: its first author's surname and its year ('Harns 2013')."""
+        """The source as it is cited in running text: 'Harns 2013'; a letter as 'Communication from the
+        Bali Process secretariat, March 2026'."""
+        if self.kind == self.Kind.CORRESPONDENCE:
+            return f"Communication from {self.correspondent}" + (f", {self.written_date}" if self.date else "")
         if self.authors and self.year:
             return f"{self.authors[0].split()[-1]} {self.year}"
         return f"{self.title} ({self.year})" if self.year else self.title
 
+    @property
+    def public_title(self):
+        """What the public reads as its title: a correspondence shows only its label."""
+        return self.label if self.kind == self.Kind.CORRESPONDENCE else self.title
+
+    @property
+    def public_url(self):
+        """Where the public can read it: nowhere for a correspondence, whose content is private."""
+        return "" if self.kind == self.Kind.CORRESPONDENCE else self.url
+
+    @property
+    def public_archive_url(self):
+        return "" if self.kind == self.Kind.CORRESPONDENCE else self.archive_url
+
+    @property
+    def written_date(self):
+        """The partial date as people write it: '2026', 'March 2026', '12 March 2026'."""
+        date = parse_or_none_lenient(self.date)
+        if date is None:
+            return self.date
+        if date.day:
+            return f"{date.day} {calendar.month_name[date.month]} {date.year}"
+        return f"{calendar.month_name[date.month]} {date.year}" if date.month else str(date.year)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not isinstance(self.authors, list) or not all(isinstance(a, str) and a.strip() for a in self.authors):
+            errors["authors"] = "Authors are a list of names, one per line."
+        for name, kind in self.KIND_FIELDS.items():
+            if getattr(self, name) not in ("", None) and self.kind != kind:
+                field = self._meta.get_field(name)
+                errors[name] = (f"Only a {self.Kind(kind).label.lower()} has '{field.verbose_name}'; "
+                                f"this source is a {self.get_kind_display().lower()}.")
+        if self.archive_url and not self.url:
+            errors["archive_url"] = "An archived copy is of a web address: give the source's address too."
+        if self.kind == self.Kind.WEB_PAGE and not self.url:
+            errors.setdefault("url", "A web page needs its address.")
+        if self.kind == self.Kind.CORRESPONDENCE:
+            if not self.correspondent:
+                errors["correspondent"] = "Say whom the correspondence is from, e.g. 'the Bali Process secretariat'."
+            if not self.date:
+                errors["date"] = "Say when the correspondence was written, at least the year."
+        if errors:
+            raise ValidationError(errors)
+
+
+def citable_fields(model):
+    """The names of ``model``'s fields a citation may support: its declared data fields (records.py), or
+    for a record the dataset does not declare, its own editable fields."""
+    declared = citable_keys_of(model)
+    if declared:
+        return list(declared)
+    private = {"id", "version", "curator_note", "last_verified"}
+    return [f.name for f in model._meta.concrete_fields if f.editable and f.name not in private]
+
+
+def parse_covers(text):
+    """'kind, governance' -> ['kind', 'governance']."""
+    return [name for name in (part.strip() for part in (text or "").split(",")) if name]
+
+
+def repeated_citations(citations):
+    """Messages for each place in a source cited twice for the same field (or twice for the whole record)
+    among ``citations``, the current citations of one record. The same source at two places (the review's
+    Annex B and its section 3.2.2) is two citations, both welcome."""
+    seen, messages = set(), []
+    for citation in citations:
+        for name in citation.covered_fields or ["the whole record"]:
+            key = (citation.source_id, citation.locator.strip().casefold(), name)
+            if key in seen:
+                slug = citation.source.slug if citation.source_id else "?"
+                what = name if name == "the whole record" else f"'{name}'"
+                messages.append(f"'{slug} {citation.locator}' is cited twice for {what}: cite it once.")
+            seen.add(key)
+    return messages
+
+
+class CurrentCitationQuerySet(CuratedQuerySet):
+    def current(self):
+        """Citations of the current values; superseded ones are the record's history."""
+        return self.filter(superseded_at__isnull=True)
+
 
 class Citation(models.Model):
-    """Where in a source a record, or some of its fields, is stated."""
+    """Where in a source a record, or some of its fields, is stated.
+
+    A citation supports the values it was made for: when a curator changes a field it covers, it is
+    superseded for that field (apps/curation/citations.py) and keeps the value it stated in
+    ``superseded_values``; the public sees only current citations.
+    """
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(max_length=100, help_text="E.g. 'Annex B' or 'section 3.1.2'.")
+    locator = models.CharField(max_length=500, help_text="A page, section, paragraph or URL fragment: "
+                               "'Annex B', 'section 3.1.2', 'p. 14', '#members'.")
+    quotation = models.CharField(max_length=500, blank=True,
+                                 help_text="Optional: the source's own words, briefly (500 characters at most).")
     covers = models.CharField(
-        max_length=300,
+        max_length=1000,
         blank=True,
         help_text="Comma-separated names of the fields this citation supports; empty for the whole record.",
     )
@@ -281,7 +427,15 @@ class Citation(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When a curator changed the values it supported; it no longer applies to the record.",
+    )
+    superseded_values = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="The values it stated, before they were changed.",
+    )
 
+    objects = CurrentCitationQuerySet.as_manager()
     history = curated_history()
     bumps_data_version = True  # what is cited, and where, is public data
 
@@ -295,18 +449,35 @@ class Citation(models.Model):
 
     @property
     def covered_fields(self):
-        return [name for name in (part.strip() for part in self.covers.split(",")) if name]
+        return parse_covers(self.covers)
+
+    @property
+    def is_current(self):
+        return self.superseded_at is None
+
+    def validate_covers(self):
+        """The fields covered are the record's real fields."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is None:
+            return
+        known = citable_fields(model)
+        unknown = [name for name in self.covered_fields if name not in known]
+        if unknown:
+            raise ValidationError({"covers": f"A {model._meta.verbose_name} has no field "
+                                             f"{', '.join(map(repr, unknown))}; its fields are {', '.join(known)}."})
 
     def clean(self):
         super().clean()
-        model = self.content_type.model_class() if self.content_type_id else None
-        if model is not None:
-            known = {field.name for field in model._meta.get_fields()}
-            unknown = [name for name in self.covered_fields if name not in known]
-            if unknown:
-                raise ValidationError(
-                    {"covers": f"{model._meta.verbose_name} has no field {', '.join(map(repr, unknown))}."}
-                )
+        self.validate_covers()
+        if self.quotation and self.source_id and self.source.kind == Source.Kind.CORRESPONDENCE:
+            raise ValidationError({"quotation": "A correspondence's content is private: it cannot be quoted."})
+        if self.source_id and self.object_id and self.is_current:
+            siblings = [c for c in Citation.objects.current().filter(
+                content_type_id=self.content_type_id, object_id=self.object_id).exclude(pk=self.pk)
+                .select_related("source")]
+            repeated = repeated_citations([*siblings, self])
+            if repeated:
+                raise ValidationError({"source": repeated[0]})
 
 
 class CitedModel(models.Model):

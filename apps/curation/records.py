@@ -19,7 +19,7 @@ INTEGER = "integer"
 NAMES = "names"  # a list of strings, such as an edition's authors
 REF = "ref"  # another record, written as its natural key; '' when none
 REFS = "refs"  # a set of other records (many-to-many), written as a sorted list of natural keys
-PLACE = "place"  # a place in a review edition, 'harns-2013 Annex B': the model's <name>_edition and
+PLACE = "place"  # a place in a source, 'harns-2013 Annex B': the model's <name>_source and
 # <name>_locator, where <name> is the field's name without '_source'
 
 
@@ -118,7 +118,7 @@ class Record:
             if f.kind == REF:
                 names.append(f"{f.name}_id")
             elif f.kind == PLACE:
-                names += [f"{f.place}_edition_id", f"{f.place}_locator"]
+                names += [f"{f.place}_source_id", f"{f.place}_locator"]
             elif f.kind != REFS:
                 names.append(f.name)
         names += [name for name in self.order if name not in {f.name for f in self.fields}]
@@ -161,6 +161,13 @@ def declared_fields_of(model):
     """The declared fields of ``model``'s records; none for a model the dataset does not hold."""
     found = next((r for r in _records.values() if r.model is model), None)
     return found.fields if found else ()
+
+
+def citable_keys_of(model):
+    """What a citation of one of ``model``'s records may support: its data fields and its child rows
+    (a mechanism's 'other_names'); none for a model the dataset does not hold."""
+    found = next((r for r in _records.values() if r.model is model), None)
+    return tuple(key for key in found.keys if key != SOURCES.key) if found else ()
 
 
 def all_records():

@@ -10,7 +10,7 @@ from .models import Citation
 
 def public_citations():
     """Citations of public sources only: where an unpublished edition cites a record is not public yet."""
-    return Citation.objects.filter(source__is_public=True).select_related("source").order_by("position", "pk")
+    return Citation.objects.current().filter(source__is_public=True).select_related("source").order_by("position", "pk")
 
 
 def citations_prefetch(lookup="sources"):
@@ -23,8 +23,8 @@ def citation_rows(model, ids):
     found = defaultdict(list)
     rows = public_citations().filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=ids
-    ).order_by("object_id", "position", "pk").values_list("object_id", "source__slug", "locator", "covers")
-    for object_id, source, locator, covers in rows:
-        found[object_id].append({"edition": source, "locator": locator,
+    ).order_by("object_id", "position", "pk").values_list("object_id", "source__slug", "locator", "quotation", "covers")
+    for object_id, source, locator, quotation, covers in rows:
+        found[object_id].append({"edition": source, "source": source, "locator": locator, "quotation": quotation,
                                  "covers": [name for name in (c.strip() for c in covers.split(",")) if name]})
     return found

@@ -82,7 +82,8 @@ class _Citations:
         if not ids:
             return
         content_type = ContentType.objects.get_for_model(model)
-        for row in self.rows.rows(Citation, content_type_id=content_type.id, object_id__in=list(ids)):
+        for row in self.rows.rows(Citation, content_type_id=content_type.id, object_id__in=list(ids),
+                                  superseded_at__isnull=True):  # a superseded citation no longer states the value
             self.by_subject[(model, row["object_id"])].append(row)
 
     def of(self, model, object_id):
@@ -113,7 +114,11 @@ class Assembly:
             name: {r["id"]: r for r in self.rows.rows(record(name).model, **(public if name == "edition" else {}))}
             for name in REFERENCE
         }
-        self.sources = {r["id"]: r for r in self.rows.rows(Source, **({"is_public": True} if public_only else {}))}
+        # A public dataset names review editions only (editions.yaml, the editions table): it leaves out
+        # citations of other sources, which it has no file or table for yet, so that every citation it
+        # holds names a source it holds. The curators' copy keeps them all.
+        cited = {"is_public": True, "kind": Source.Kind.REVIEW_EDITION} if public_only else {}
+        self.sources = {r["id"]: r for r in self.rows.rows(Source, **cited)}
         self.citations = _Citations(self.rows, self.sources)
         for name in REFERENCE:
             if record(name).cited:
@@ -140,8 +145,8 @@ class Assembly:
         if field.kind == REFS:
             return sorted(self._key(field.to, other, tables) for other in links.get((field.name, row["id"]), ()))
         if field.kind == PLACE:
-            edition = self._key("edition", row[f"{field.place}_edition_id"], tables)
-            return None if edition is None else f"{edition} {row[f'{field.place}_locator']}"
+            source = self.sources.get(row[f"{field.place}_source_id"])  # the public may see it, or None
+            return None if source is None else f"{source['slug']} {row[f'{field.place}_locator']}"
         if field.kind == NAMES:
             return list(row[field.name])
         return row[field.name]

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from apps.curation.history import recording
-from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source
+from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source, repeated_citations
 from apps.curation.records import CHOICE, INTEGER, NAMES, PLACE, REF, REFS, record
 from apps.curation.roles import CURATOR
 from apps.reviews.models import ReviewEdition, ReviewEntry
@@ -344,7 +344,7 @@ class _Importer:
     def citations_of(self, instance):
         if self._citations is None:
             self._citations = {}
-            for citation in Citation.objects.select_related("source").order_by("position", "pk"):
+            for citation in Citation.objects.current().select_related("source").order_by("position", "pk"):
                 self._citations.setdefault((citation.content_type_id, citation.object_id), []).append(citation)
         content_type = ContentType.objects.get_for_model(instance)
         return self._citations.get((content_type.id, instance.pk), [])
@@ -368,13 +368,19 @@ class _Importer:
             if source is None:
                 self.error(file, where, f"citation of unknown source {source_slug!r}")
                 continue
-            known = {f.name for f in instance._meta.get_fields()}
-            unknown = [name for name in covers if name not in known]
-            if unknown:
-                self.error(file, where, f"citation {source_slug} {locator} covers unknown field "
-                                        f"{', '.join(map(repr, unknown))}")
+            citation = Citation(source=source, locator=locator, covers=",".join(covers),
+                                content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk)
+            try:  # the model's own rules: a locator's length, the fields a record has
+                citation.clean_fields(exclude=["content_type", "object_id", "position", "source"])
+                citation.validate_covers()
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    for message in messages:
+                        self.error(file, where, f"citation {source_slug} {locator[:60]}: {field_name}: {message}")
                 continue
             wanted.append((source, locator, ",".join(covers)))
+        for message in repeated_citations([Citation(source=s, locator=loc, covers=cov) for s, loc, cov in wanted]):
+            self.error(file, where, message)
         existing = self.citations_of(instance)
         if [(c.source_id, c.locator, c.covers) for c in existing] == [(s.pk, loc, cov) for s, loc, cov in wanted]:
             return
@@ -702,7 +708,7 @@ class _Importer:
                 self.error(file, where, f"an entry of the published edition {entry.edition.slug!r}: {reason}")
 
     def sync_discrepancies(self, file, mechanism, items):
-        """Discrepancies are known by their position in the file; their sources are places in editions."""
+        """Discrepancies are known by their position in the file; each side is a place in a source."""
         spec = record("discrepancy")
         existing = list(mechanism.discrepancies.all())
         for index, where, data, values in self.valid_items(file, "discrepancies", spec, items):
@@ -711,16 +717,17 @@ class _Importer:
                 if field.kind != PLACE:
                     continue
                 try:
-                    edition_slug, locator, _covers = fmt.parse_citation(data.get(field.name))
+                    source_slug, locator, _covers = fmt.parse_citation(data.get(field.name))
                 except ValueError as error:
                     self.error(file, where, f"{field.name}: {error}")
                     ok = False
                     continue
-                edition = self.lookup(file, where, self.tables["edition"], "edition", edition_slug)
-                if edition is None:
+                source = self.sources.get(source_slug)
+                if source is None:
+                    self.error(file, where, f"{field.name}: unknown source {source_slug!r}")
                     ok = False
                     continue
-                values[f"{field.place}_edition"], values[f"{field.place}_locator"] = edition, locator
+                values[f"{field.place}_source"], values[f"{field.place}_locator"] = source, locator
             if not ok:
                 continue
             instance = existing[index] if index < len(existing) else spec.model(mechanism=mechanism)

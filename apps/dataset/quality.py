@@ -6,6 +6,7 @@ workflow before publishing.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -46,7 +47,7 @@ def _admin_url(instance):
 
 
 def _without_citations(model):
-    cited = Citation.objects.filter(
+    cited = Citation.objects.current().filter(
         content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
     )
     return model.objects.filter(~Exists(cited))
@@ -60,6 +61,38 @@ def check_missing_citations():
             yield Problem("missing-citation", BLOCKING, f"{model._meta.verbose_name}: {instance}",
                           "No source is cited. Add the source and locator (e.g. 'Annex B') that state it.",
                           _admin_url(instance))
+
+
+def check_uncited_changes():
+    """A value a curator changed needs its own citation: the ones it had supported the old value."""
+    superseded = Citation.objects.filter(superseded_at__isnull=False).order_by("superseded_at", "pk")
+    subjects = {(c.content_type_id, c.object_id) for c in superseded.only("content_type_id", "object_id")}
+    if not subjects:
+        return
+    covered = defaultdict(set)
+    for citation in Citation.objects.current().filter(
+            object_id__in={object_id for _, object_id in subjects}).only("content_type_id", "object_id", "covers"):
+        covered[(citation.content_type_id, citation.object_id)].update(citation.covered_fields or ["*"])
+    uncited = {}
+    for citation in superseded.select_related("source"):
+        subject = (citation.content_type_id, citation.object_id)
+        for name, old in citation.superseded_values.items():
+            if name not in covered[subject] and "*" not in covered[subject]:
+                uncited.setdefault((subject, name), (old, citation))
+    records = {}
+    for (content_type_id, object_id), _name in uncited:
+        records.setdefault(content_type_id, set()).add(object_id)
+    for content_type_id, ids in records.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        records[content_type_id] = model.objects.in_bulk(ids)
+    for ((content_type_id, object_id), name), (old, citation) in uncited.items():
+        instance = records[content_type_id].get(object_id)
+        if instance is None:
+            continue
+        yield Problem("uncited-change", BLOCKING, f"{instance._meta.verbose_name}: {instance}",
+                      f"'{name}' was changed from {old!r}, which {citation.source.slug} {citation.locator} "
+                      "stated; no source is cited for its new value. Cite the source that states it.",
+                      _admin_url(instance))
 
 
 def check_date_values():
@@ -149,18 +182,19 @@ def check_overdue_expected(today=None):
 
 
 def check_recorded_discrepancies():
-    for discrepancy in Discrepancy.objects.select_related("mechanism", "recorded_edition", "conflicting_edition"):
+    for discrepancy in Discrepancy.objects.select_related("mechanism", "recorded_source", "conflicting_source"):
         yield Problem(
             "source-discrepancy", NOTE, f"mechanism: {discrepancy.mechanism}",
-            f"{discrepancy.subject}: recorded {discrepancy.recorded!r} ({discrepancy.recorded_edition.slug} "
+            f"{discrepancy.subject}: recorded {discrepancy.recorded!r} ({discrepancy.recorded_source.slug} "
             f"{discrepancy.recorded_locator}); the source also gives {discrepancy.conflicting!r} "
-            f"({discrepancy.conflicting_edition.slug} {discrepancy.conflicting_locator}).",
+            f"({discrepancy.conflicting_source.slug} {discrepancy.conflicting_locator}).",
             _admin_url(discrepancy),
         )
 
 
 CHECKS = (
     check_missing_citations,
+    check_uncited_changes,
     check_date_values,
     check_stale_forthcoming_meetings,
     check_meetings_before_founding,
@@ -181,4 +215,5 @@ def run_checks():
 
 
 def blocking_problems():
-    return [problem for check in (check_missing_citations, check_date_values) for problem in check()]
+    checks = (check_missing_citations, check_uncited_changes, check_date_values)
+    return [problem for check in checks for problem in check()]

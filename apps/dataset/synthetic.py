@@ -210,8 +210,8 @@ class _Generator:
                 if rng.random() < 0.2:
                     discrepancies.append(Discrepancy(
                         mechanism=mechanism, subject="founded", recorded=mechanism.founded,
-                        recorded_edition=self.edition, recorded_locator="Annex B", conflicting="",
-                        conflicting_edition=self.edition, conflicting_locator="section 3.1.2",
+                        recorded_source=self.edition.source, recorded_locator="Annex B", conflicting="",
+                        conflicting_source=self.edition.source, conflicting_locator="section 3.1.2",
                         note="Synthetic disagreement.",
                     ))
         through.objects.bulk_create(links)

@@ -5,6 +5,7 @@ from django.db.models import Case, Count, Value, When
 from django.urls import path
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, CuratedInlineFormSet, citation_sources
+from apps.curation.admin_citing import cite_selected
 from apps.curation.partial_dates import FORMAT_HELP
 from apps.curation.records import record
 
@@ -148,7 +149,7 @@ class ParticipationAdmin(TransitionHelp, CuratedAdmin):
     autocomplete_fields = ("mechanism", "state", "organization")
     list_select_related = ("mechanism", "state", "organization")
     inlines = [CitationInline]
-    actions = [turn_into_another_role]
+    actions = [turn_into_another_role, cite_selected]
     fields = ("mechanism", "state", "organization", "role", "as_written", "start", "end", "note", "curator_note",
               "last_verified", "version")
 

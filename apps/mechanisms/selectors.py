@@ -44,12 +44,12 @@ def mechanisms_active_in_year(queryset, year):
 
 
 def discrepancies_prefetch(lookup="discrepancies"):
-    """Discrepancies between places of published editions only."""
+    """Discrepancies between places of public sources only (a review edition's once it is published)."""
     return Prefetch(
         lookup,
-        queryset=_related("discrepancies").objects.filter(recorded_edition__status="published",
-                                            conflicting_edition__status="published")
-        .select_related("recorded_edition", "conflicting_edition"),
+        queryset=_related("discrepancies").objects.filter(recorded_source__is_public=True,
+                                                          conflicting_source__is_public=True)
+        .select_related("recorded_source", "conflicting_source"),
     )
 
 

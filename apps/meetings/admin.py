@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, add_inline
+from apps.curation.admin_citing import cite_selected
 from apps.mechanisms.admin import MechanismNameInline
 from apps.mechanisms.models import Mechanism
 
@@ -68,6 +69,7 @@ add_inline(Mechanism, MechanismDocumentInline, before=MechanismNameInline)
 
 @admin.register(Meeting)
 class MeetingAdmin(CuratedAdmin):
+    actions = [cite_selected]
     list_display = ("title", "mechanism", "kind", "status", "start", "end", "city", "host")
     list_filter = ("kind", "status", MeetingYearFilter, "mechanism__region", "mechanism")
     search_fields = ("title", "slug", "city", "theme", "mechanism__name", "mechanism__acronym", "host__name")
@@ -85,6 +87,7 @@ class MeetingAdmin(CuratedAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(CuratedAdmin):
+    actions = [cite_selected]
     list_display = ("title", "kind", "mechanism", "date", "meeting")
     list_filter = ("kind", "mechanism")
     search_fields = ("title", "slug", "mechanism__name", "mechanism__acronym")

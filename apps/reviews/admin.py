@@ -11,4 +11,4 @@ class DiscrepancyAdmin(CuratedAdmin):
     list_filter = ("mechanism",)
     search_fields = ("subject", "recorded", "conflicting", "note", "mechanism__name", "mechanism__acronym")
     autocomplete_fields = ("mechanism",)
-    list_select_related = ("mechanism", "recorded_edition", "conflicting_edition")
+    list_select_related = ("mechanism", "recorded_source", "conflicting_source")

@@ -115,7 +115,8 @@ class ReviewEntry(CuratedModel):
 
 
 class Discrepancy(CuratedModel):
-    """A place where the source contradicts itself, with the value we recorded and the other one."""
+    """A place where the sources contradict each other (or one contradicts itself), with the value we
+    recorded and the other one, each with the source and the place in it that gives it."""
 
     mechanism = models.ForeignKey(
         "mechanisms.Mechanism", on_delete=models.CASCADE, related_name="discrepancies"
@@ -124,11 +125,13 @@ class Discrepancy(CuratedModel):
         max_length=200, help_text="What the sources disagree on: a field, or e.g. 'meeting <slug> title'."
     )
     recorded = models.TextField(blank=True, help_text="The value recorded in the data (may be empty).")
-    recorded_edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="+")
-    recorded_locator = models.CharField(max_length=100)
+    recorded_source = models.ForeignKey("curation.Source", on_delete=models.PROTECT, related_name="+",
+                                        help_text="The source of the recorded value.")
+    recorded_locator = models.CharField(max_length=500)
     conflicting = models.TextField(blank=True, help_text="The value the other passage gives (may be empty).")
-    conflicting_edition = models.ForeignKey(ReviewEdition, on_delete=models.PROTECT, related_name="+")
-    conflicting_locator = models.CharField(max_length=100)
+    conflicting_source = models.ForeignKey("curation.Source", on_delete=models.PROTECT, related_name="+",
+                                           help_text="The source that gives the other value.")
+    conflicting_locator = models.CharField(max_length=500)
     note = models.TextField(blank=True, help_text="Why the recorded value was chosen.")
     position = models.PositiveSmallIntegerField(default=0)
 

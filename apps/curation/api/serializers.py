@@ -14,8 +14,12 @@ def declared_fields(name, *, without=()):
 
 class CitationSerializer(serializers.Serializer):
     edition = serializers.CharField(source="source.slug", read_only=True,
-                                    help_text="The source cited, by its slug: a review edition.")
+                                    help_text="The source cited, by its slug (kept from when only review editions "
+                                              "were cited: the same as 'source').")
+    source = serializers.CharField(source="source.slug", read_only=True,
+                                   help_text="The source cited, by its slug: see /api/v1/sources/<slug>/.")
     locator = serializers.CharField(help_text="Where in the source, e.g. 'Annex B' or 'section 3.1.2'.")
+    quotation = serializers.CharField(help_text="The source's own words, briefly; often empty.")
     covers = serializers.SerializerMethodField(help_text="Fields this citation supports; empty for the whole record.")
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -104,10 +104,10 @@ class DiscrepancySerializer(serializers.Serializer):
     note = serializers.CharField()
 
     def get_recorded_source(self, discrepancy) -> str:
-        return f"{discrepancy.recorded_edition.slug} {discrepancy.recorded_locator}"
+        return f"{discrepancy.recorded_source.slug} {discrepancy.recorded_locator}"
 
     def get_conflicting_source(self, discrepancy) -> str:
-        return f"{discrepancy.conflicting_edition.slug} {discrepancy.conflicting_locator}"
+        return f"{discrepancy.conflicting_source.slug} {discrepancy.conflicting_locator}"
 
 
 class DocumentRefSerializer(serializers.Serializer):
