@@ -135,7 +135,7 @@ def add_citation_row(client, mechanism, **row):
 
 def status_sources(page):
     """The status and its citations, without the status note and its own."""
-    return page.split("Status, as of the review</dt>", 1)[1].split("</dd>", 1)[0].split('<p class="status-note">')[0]
+    return page.split("Status, as of the review</dt>", 1)[1].split("</dd>", 1)[0].split('<p class="status-note"')[0]
 
 
 def test_a_changed_value_no_longer_credits_the_source_of_the_old_one(curator_client, editor):  # noqa: F811
