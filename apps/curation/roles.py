@@ -2,7 +2,8 @@
 
 - curator: edits the records (states, organisations, mechanisms, participations, meetings, documents,
   citations, discrepancies, review entries) and reads the history and the data-quality report;
-- editor: a curator who also runs the editorial workflow (review editions, publishing) and snapshots;
+- editor: a curator who also approves or rejects proposed changes (apps/curation/proposals.py), runs the
+  editorial workflow (review editions, publishing) and snapshots;
 - administrator: an editor who also manages user accounts and their roles.
 
 The public is anonymous and read-only and needs no group.
@@ -31,6 +32,7 @@ EDITOR = [
     *_model_permissions("reviews", ["reviewedition"], ("add", "change")),
     ("reviews", "publish_reviewedition"),
     ("reviews", "add_snapshot"),
+    ("curation", "approve_changeset"),
 ]
 ADMINISTRATOR = [
     *EDITOR,
