@@ -11,9 +11,9 @@ from django.test import Client
 
 from apps.curation import proposals
 from apps.curation.models import ChangeSet
-from apps.dataset import snapshots
+from apps.dataset import publishing, snapshots
 from apps.mechanisms.models import Mechanism, Participation
-from apps.reviews.models import ReviewEdition
+from apps.reviews.models import ReviewEdition, ReviewEntry
 
 from . import factories
 from .html_forms import form_data
@@ -257,3 +257,23 @@ def test_the_preview_shows_the_public_page_with_the_change_and_leaves_the_data_a
 def test_the_site_data_load_as_approved_with_an_empty_queue():
     assert not proposals.pending().exists()
     assert ReviewEdition.objects.filter(slug="harns-2013").exists()
+
+
+def test_publishing_refuses_while_a_proposal_awaits_review_and_names_it(cora, edna):
+    (_curator, client), (editor, _editor_client) = cora, edna
+    edition = factories.edition(slug="annual-2027", year=2027, title="2027 annual review")
+    for slug in ("midwa", "bali-process"):
+        mechanism = Mechanism.objects.get(slug=slug)
+        ReviewEntry.objects.create(edition=edition, mechanism=mechanism, kind=mechanism.kind,
+                                   governance=mechanism.governance, region=mechanism.region)
+    publishing.submit_for_review(edition=edition, user=editor)
+    edition.entries.update(status=ReviewEntry.Status.APPROVED)
+    proposal = propose(client, Mechanism.objects.get(slug="midwa"), name="Unreviewed name")
+    with pytest.raises(publishing.PublishRefused) as refusal:
+        publishing.publish_edition(edition=edition, user=editor)
+    assert [r for r in refusal.value.reasons if "awaits review" in r] == [
+        f"Change set {proposal.pk} by cora, proposed {proposal.created_at:%Y-%m-%d %H:%M} UTC, awaits review: "
+        "approve or reject it first."]
+    proposals.reject(proposal, editor, "Not in the report")
+    snapshot = publishing.publish_edition(edition=edition, user=editor)
+    assert "Unreviewed name" not in json.dumps(snapshots.content(snapshot))

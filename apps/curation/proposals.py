@@ -228,7 +228,7 @@ def approve(change_set, user, comment="", *, force=False):
     """
     _require_approver(user)
     with transaction.atomic():
-        locked = ChangeSet.objects.select_for_update().select_related("user").get(pk=change_set.pk)
+        locked = ChangeSet.objects.select_for_update(of=("self",)).select_related("user").get(pk=change_set.pk)
         if locked.state != State.PENDING:
             raise ProposalRefused(f"This change set is {locked.get_state_display().lower()}, not pending review.")
         proposer = locked.user
