@@ -277,3 +277,28 @@ def test_publishing_refuses_while_a_proposal_awaits_review_and_names_it(cora, ed
     proposals.reject(proposal, editor, "Not in the report")
     snapshot = publishing.publish_edition(edition=edition, user=editor)
     assert "Unreviewed name" not in json.dumps(snapshots.content(snapshot))
+
+
+def test_a_curators_list_action_is_a_proposal_with_its_new_rows_and_their_citations(cora, edna):
+    (_curator, client), (editor, _editor_client) = cora, edna
+    mechanism = factories.mechanism()
+    rows = [factories.participation(mechanism, code, "expected-member", start="2011") for code in ("AFG", "AZE")]
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    response = client.post("/admin/mechanisms/participation/", {
+        "action": "turn_into_another_role", "_selected_action": [str(row.pk) for row in rows], "apply": "1",
+        "role": "member", "on": "5 June 2013", "source": str(edition.source_id), "locator": "Annex B",
+        "reason": "Joined at the 2013 ministerial"})
+    assert response.status_code == 302
+    assert not mechanism.participations.filter(role="member").exists()
+    assert set(mechanism.participations.values_list("end", flat=True)) == {""}
+    proposal = proposals.pending().latest("pk")
+    assert (proposal.user.username, proposal.reason) == ("cora", "Joined at the 2013 ministerial")
+    assert {item["model"] for item in proposal.changes if item["pk"] is None} == {
+        "mechanisms.Participation", "curation.Citation"}
+
+    proposals.approve(proposal, editor)
+    members = mechanism.participations.filter(role="member").order_by("state__alpha3")
+    assert [(m.state.alpha3, m.start) for m in members] == [("AFG", "2013-06-05"), ("AZE", "2013-06-05")]
+    assert [[str(c) for c in m.sources.all()] for m in members] == [["harns-2013 Annex B"]] * 2
+    assert set(mechanism.participations.filter(role="expected-member").values_list("end", flat=True)) == {
+        "2013-06-05"}

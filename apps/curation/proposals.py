@@ -88,6 +88,9 @@ class Capture:
     change_set: ChangeSet | None = None
 
     def touch(self, model, pk, *, created=False):
+        recorded = current_change_set()  # the change set the write is recorded in (a service may open its own)
+        if recorded is not None and recorded.reason:
+            self.reason = recorded.reason
         key = (model._meta.label, pk)
         if key not in self.entries:
             self.entries[key] = {"created": created, "deleted": False,
