@@ -11,6 +11,7 @@ from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism
 from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
 
+from . import factories
 from .html_forms import form_data
 from .test_dataset_import import MINIMAL
 
@@ -41,7 +42,7 @@ def editor(django_user_model):
 
 @pytest.fixture
 def edition():
-    return ReviewEdition.objects.create(slug="annual-2026", year=2026, title="2026 annual review")
+    return factories.edition(slug="annual-2026", year=2026, title="2026 annual review")
 
 
 # ----- finding 1: a curator approved an entry through the admin form ---------------------------------

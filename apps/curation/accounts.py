@@ -1,14 +1,14 @@
-"""User accounts and roles in the admin, bounded by what the acting administrator holds.
+"""What an administrator may grant: nothing it does not hold itself.
 
-An administrator manages accounts and roles, but grants nothing it does not hold itself: it cannot
-make anyone (itself included) a superuser, give a user or a role a permission it lacks, put a user in
-a role whose permissions it lacks, or change a superuser's account. Superusers are not bounded.
+It cannot make anyone (itself included) a superuser, give a role a permission it lacks, put a user in
+a role whose permissions it lacks, or change a superuser's account (apps/curation/people.py gives the
+roles). Superusers are not bounded.
 """
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 
 
 def _codes(permissions):
@@ -21,6 +21,11 @@ def granted(permissions=None, groups=()):
     for group in groups or ():
         codes |= _codes(group.permissions.all())
     return codes
+
+
+def beyond_held(acting, permissions):
+    """The permissions of ``permissions`` that ``acting`` may not grant, because it does not hold them."""
+    return set() if acting.is_superuser else set(permissions) - acting.get_all_permissions()
 
 
 def _bounded(form_class, acting, *, permissions_field, groups_field=None):
@@ -47,31 +52,7 @@ def _bounded(form_class, acting, *, permissions_field, groups_field=None):
     return BoundedForm
 
 
-admin.site.unregister(User)
 admin.site.unregister(Group)
-
-
-@admin.register(User)
-class AccountAdmin(UserAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields if request.user.is_superuser else [*fields, "is_superuser"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if "user_permissions" not in form.base_fields:  # the add form: a username and a password
-            return form
-        return _bounded(form, request.user, permissions_field="user_permissions", groups_field="groups")
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Group)

@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import people, review, timeline  # noqa: F401  (people registers the team's accounts, one role each)
+from . import accounts, people, review, timeline  # noqa: F401  (they register the team's accounts and roles)
 from .history import current_change_set
 from .models import ChangeSet, Citation, ConcurrentEditError, Source
 from .records import PLACE, declared_fields_of
@@ -633,8 +633,6 @@ class ChangeSetAdmin(ReadOnlyAdmin):
                    **(review.context(request, change_set) if change_set else {})}
         return super().change_view(request, object_id, form_url, context)
 
-
-from . import accounts  # noqa: E402, F401  (the user and role pages, bounded by what an administrator holds)
 
 admin.site.index_template = "admin/curation/index.html"
 review.count_on_index(admin.site)

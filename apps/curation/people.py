@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from .accounts import beyond_held, granted
 from .roles import ROLES
 
 ROLE_CHOICES = [("", "No role (cannot sign in to the admin)"),
@@ -31,6 +32,12 @@ def assign_role(user, role, *, by):
         raise PermissionDenied("Only an administrator gives roles.")
     if role and role not in ROLES:
         raise ValueError(f"No role {role!r}; the roles are {', '.join(ROLES)}.")
+    if user.is_superuser and not by.is_superuser:
+        raise PermissionDenied("Only a superuser changes a superuser's account.")
+    beyond = beyond_held(by, granted(groups=Group.objects.filter(name=role))) if role else set()
+    if beyond:
+        raise PermissionDenied(f"You may give only a role whose permissions you hold; you do not hold: "
+                               f"{', '.join(sorted(beyond))}.")
     user.groups.set(Group.objects.filter(name=role) if role else [])
     user.is_staff = bool(role) or user.is_superuser
     user.save(update_fields=["is_staff"])
@@ -78,6 +85,17 @@ class PersonAdmin(UserAdmin):
     @admin.display(description="role")
     def role(self, user):
         return role_of(user) or "—"
+
+    # Superuser status and single permissions are not on these forms at all: a person's rights are their role.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,19 +1,21 @@
 """The three roles of the curation team, as permission groups.
 
-- curator: edits the records (states, organisations, mechanisms, participations, meetings, documents,
-  citations, discrepancies, review entries) and reads the history and the data-quality report;
-- editor: a curator who also approves or rejects proposed changes (apps/curation/proposals.py), runs the
-  editorial workflow (review editions, publishing) and snapshots;
+- curator: edits the records (sources and citations, states, organisations, mechanisms, participations,
+  meetings, documents, discrepancies, review entries) and reads the history and the data-quality report;
+  a curator's changes are proposals that wait for an editor (apps/curation/proposals.py);
+- editor: a curator who also approves or rejects proposed changes, runs the editorial workflow (review
+  editions, publishing) and snapshots;
 - administrator: an editor who also manages user accounts and their roles.
 
 The public is anonymous and read-only and needs no group.
 """
 
 CURATED = {
+    "curation": ["source", "citation"],
     "states": ["state", "statename", "organization", "organizationname"],
     "mechanisms": ["region", "theme", "mechanism", "mechanismname", "participation"],
     "meetings": ["meeting", "document"],
-    "reviews": ["citation", "discrepancy", "reviewentry"],
+    "reviews": ["discrepancy", "reviewentry"],
 }
 
 

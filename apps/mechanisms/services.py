@@ -28,7 +28,7 @@ class ParticipationChangeRefused(Exception):
 
 
 def _check_permissions(user, citing):
-    needed = (*PERMISSIONS, *(("reviews.add_citation",) if citing else ()))
+    needed = (*PERMISSIONS, *(("curation.add_citation",) if citing else ()))
     missing = [perm for perm in needed if not user.has_perm(perm)]
     if missing:
         raise ParticipationChangeRefused([f"{user} lacks the permission(s) {', '.join(missing)}."])
