@@ -498,7 +498,8 @@ def test_a_deleted_row_is_restored_from_the_timeline_and_the_restore_is_recorded
     ("IRN", "States", "Iran"),  # a code
     ("harns-2013", "Review editions", "Harns"),  # a source
 ])
-def test_one_search_box_finds_any_record(ana, query, kind, found):
+def test_one_search_box_finds_any_record(django_user_model, query, kind, found):
+    ana = person(django_user_model, "ana")  # a curator: the kinds of record a curator sees
     page = ana.get("/admin/mechanisms/mechanism/").content.decode()
     assert 'action="/admin/search/"' in page
     with CaptureQueriesContext(connection) as captured:
