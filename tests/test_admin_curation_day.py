@@ -30,14 +30,16 @@ def person(django_user_model, username, role="curator"):
     return client
 
 
+# Ana and Ben are editors: their saves apply at once, which is what these tests of the admin's saves look at.
+# A curator's save is a proposal for review (tests/test_staged_changes.py).
 @pytest.fixture
 def ana(django_user_model):
-    return person(django_user_model, "ana")
+    return person(django_user_model, "ana", "editor")
 
 
 @pytest.fixture
 def ben(django_user_model):
-    return person(django_user_model, "ben")
+    return person(django_user_model, "ben", "editor")
 
 
 def mechanism_url(mechanism):
@@ -426,11 +428,12 @@ def test_an_administrator_makes_an_editor_in_one_form_and_staff_access_follows_t
     assert not editor.is_staff and not editor.groups.exists()
 
 
-def test_a_curator_cannot_give_roles(ana, django_user_model):
+def test_a_curator_cannot_give_roles(django_user_model):
+    cleo = person(django_user_model, "cleo")
     someone = django_user_model.objects.create_user(username="someone")
     with pytest.raises(Exception, match="Only an administrator"):
-        assign_role(someone, "editor", by=django_user_model.objects.get(username="ana"))
-    assert ana.get("/admin/auth/user/add/").status_code == 403
+        assign_role(someone, "editor", by=django_user_model.objects.get(username="cleo"))
+    assert cleo.get("/admin/auth/user/add/").status_code == 403
 
 
 # ----- history ------------------------------------------------------------------------------------

@@ -46,6 +46,18 @@ def curator_b(django_user_model):
     return member_of(django_user_model, "curator-b", "curator")
 
 
+# Two editors, whose saves apply at once: the tests of concurrent saves in the admin use them. A curator's
+# save is a proposal for review (tests/test_staged_changes.py), applied by the same version-guarded save.
+@pytest.fixture
+def editor_a(django_user_model):
+    return member_of(django_user_model, "editor-a", "curator", "editor")
+
+
+@pytest.fixture
+def editor_b(django_user_model):
+    return member_of(django_user_model, "editor-b", "curator", "editor")
+
+
 @pytest.fixture
 def editor(django_user_model):
     return member_of(django_user_model, "an-editor", "curator", "editor")
@@ -104,8 +116,8 @@ def open_form(client, url, form_id):
     return form_data(client.get(url).content, form_id)
 
 
-def test_two_curators_changing_different_fields_of_one_record_both_keep_their_change(curator_a, curator_b):
-    (_a, client_a), (_b, client_b) = curator_a, curator_b
+def test_two_curators_changing_different_fields_of_one_record_both_keep_their_change(editor_a, editor_b):
+    (_a, client_a), (_b, client_b) = editor_a, editor_b
     mechanism = factories.mechanism(name="Original", status="active")
     url = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
     form_a = open_form(client_a, url, "mechanism_form")
@@ -120,11 +132,11 @@ def test_two_curators_changing_different_fields_of_one_record_both_keep_their_ch
     mechanism.refresh_from_db()
     assert (mechanism.name, mechanism.status) == ("Renamed by A", "inactive")
     assert [r.history_user.username for r in mechanism.history.order_by("history_date")[1:]] == [
-        "curator-b", "curator-a"]
+        "editor-b", "editor-a"]
 
 
-def test_two_curators_changing_the_same_field_are_told_exactly_that(curator_a, curator_b):
-    (_a, client_a), (_b, client_b) = curator_a, curator_b
+def test_two_curators_changing_the_same_field_are_told_exactly_that(editor_a, editor_b):
+    (_a, client_a), (_b, client_b) = editor_a, editor_b
     mechanism = factories.mechanism(name="Original", status="active", website="https://old.example.org")
     url = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
     form_a = open_form(client_a, url, "mechanism_form")
@@ -139,7 +151,7 @@ def test_two_curators_changing_the_same_field_are_told_exactly_that(curator_a, c
     page = refused.content.decode()
     errors = page[page.index('class="errornote"'):page.index('id="mechanism_form"')] if 'class="errornote"' in page \
         else page
-    assert "curator-b saved this mechanism" in page
+    assert "editor-b saved this mechanism" in page
     assert "Status: yours is &#x27;Dissolved&#x27;, theirs is &#x27;Inactive&#x27;." in page
     assert "Name:" not in errors and "Website:" not in errors and "version" not in errors.lower()
     assert 'value="Renamed by A"' in page and 'value="https://b.example.org"' in page  # theirs merged in
@@ -154,8 +166,8 @@ def test_two_curators_changing_the_same_field_are_told_exactly_that(curator_a, c
                                                                      "https://b.example.org")
 
 
-def test_two_curators_editing_one_participation_row_lose_nothing(curator_a, curator_b):
-    (_a, client_a), (_b, client_b) = curator_a, curator_b
+def test_two_curators_editing_one_participation_row_lose_nothing(editor_a, editor_b):
+    (_a, client_a), (_b, client_b) = editor_a, editor_b
     mechanism = factories.mechanism()
     row = factories.participation(mechanism, "FRA", "member", as_written="France")
     mechanism_url = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
@@ -168,7 +180,7 @@ def test_two_curators_editing_one_participation_row_lose_nothing(curator_a, cura
     form_a["participations-0-as_written"] = "the French Republic"
     refused = client_a.post(mechanism_url, form_a)
     page = refused.content.decode()
-    assert refused.status_code == 200 and "curator-b saved this participation" in page
+    assert refused.status_code == 200 and "editor-b saved this participation" in page
     assert "As written: yours is &#x27;the French Republic&#x27;, theirs is &#x27;Republic of France&#x27;" \
         in page
     row.refresh_from_db()

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user(username="editor", password="x", is_staff=True)
-    user.user_permissions.add(
-        Permission.objects.get(codename="publish_reviewedition"), Permission.objects.get(codename="add_snapshot")
+    user.user_permissions.add(  # what the editor role holds for the workflow (a change by anyone else is a proposal)
+        Permission.objects.get(codename="publish_reviewedition"), Permission.objects.get(codename="add_snapshot"),
+        Permission.objects.get(codename="approve_changeset"),
     )
     return django_user_model.objects.get(pk=user.pk)  # fresh, so the permission cache is empty
 

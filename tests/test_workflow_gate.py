@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from apps.curation import proposals
 from apps.dataset import publishing as services
 from apps.dataset.importer import DatasetError, import_dataset
 from apps.mechanisms.models import Mechanism
@@ -55,6 +56,8 @@ def test_a_curator_posting_an_approved_status_in_the_entry_form_gets_a_draft_ent
                  "region": str(midwa.region_id), "status": "approved"})
     response = client.post("/admin/reviews/reviewentry/add/", form)
     assert response.status_code == 302
+    assert not ReviewEntry.objects.filter(edition=edition, mechanism=midwa).exists()  # a proposal, for now
+    proposals.approve(proposals.pending().latest("pk"), editor)
     entry = ReviewEntry.objects.get(edition=edition, mechanism=midwa)
     assert entry.status == ReviewEntry.Status.DRAFT
     # So the editor cannot publish an edition whose entry no editor approved.
@@ -63,7 +66,7 @@ def test_a_curator_posting_an_approved_status_in_the_entry_form_gets_a_draft_ent
         services.publish_edition(edition=edition, user=editor)
 
 
-def test_editing_an_entry_keeps_its_status_whatever_the_form_sends(curator, edition):
+def test_editing_an_entry_keeps_its_status_whatever_the_form_sends(curator, editor, edition):
     midwa = Mechanism.objects.get(slug="midwa")
     entry = ReviewEntry.objects.create(edition=edition, mechanism=midwa, kind="rcp", governance="pillar",
                                        region=midwa.region)
@@ -72,6 +75,7 @@ def test_editing_an_entry_keeps_its_status_whatever_the_form_sends(curator, edit
     form = form_data(client.get(url).content, "reviewentry_form")
     form.update({"status": "approved", "section": "3.9"})
     assert client.post(url, form).status_code == 302
+    proposals.approve(proposals.pending().latest("pk"), editor)  # what the curator proposed, applied
     entry.refresh_from_db()
     assert (entry.section, entry.status) == ("3.9", ReviewEntry.Status.DRAFT)
 
@@ -85,6 +89,7 @@ def test_only_an_editor_approves_entries_through_the_admin_action(curator, edito
     entry.refresh_from_db()
     assert entry.status == ReviewEntry.Status.DRAFT
     client_of(curator).post("/admin/reviews/reviewentry/", {**action, "action": "mark_ready"})
+    proposals.approve(proposals.pending().latest("pk"), editor)  # a curator's step is a proposal too
     entry.refresh_from_db()
     assert entry.status == ReviewEntry.Status.READY
     client_of(editor).post("/admin/reviews/reviewentry/", action)

@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import accounts, people, timeline  # noqa: F401  (they register the team's accounts and roles)
+from . import accounts, people, review, timeline  # noqa: F401  (they register the team's accounts and roles)
 from .admin_citing import CitationForm
 from .citations import follow_changes
 from .history import current_change_set
@@ -659,23 +659,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ChangeSet)
 class ChangeSetAdmin(ReadOnlyAdmin):
-    """Every edit, import and revert; opening one lists all the records it changed."""
+    """Every edit, import and revert; opening one lists all the records it changed. A proposal (a change
+    waiting for review) shows its field-level differences, and editors approve or reject it here."""
 
-    list_display = ("created_at", "kind", "user", "reason")
-    list_filter = ("kind",)
-    search_fields = ("reason", "user__username")
-    readonly_fields = ("created_at", "kind", "user", "reason")
+    list_display = ("created_at", "kind", "state", "user", "reason", "reviewer")
+    list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter), "user")
+    search_fields = ("reason", "user__username", "review_comment")
+    readonly_fields = ("created_at", "kind", "state", "user", "reason", "reviewer", "review_comment", "reviewed_at")
+    exclude = ("changes",)
     change_form_template = "admin/curation/changeset.html"
+
+    def get_urls(self):
+        return [*review.urls(self.admin_site), *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         change_set = self.get_object(request, object_id)
         records = change_set_records(change_set) if change_set else []
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "records": records})
-
-
+        context = {**(extra_context or {}), "records": records,
+                   **(review.context(request, change_set) if change_set else {})}
+        return super().change_view(request, object_id, form_url, context)
 
 
 admin.site.index_template = "admin/curation/index.html"
+review.count_on_index(admin.site)
 admin.site.site_header = "Regional consultation mechanisms: curation"
 admin.site.site_title = "Curation"
 

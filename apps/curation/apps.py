@@ -13,7 +13,7 @@ class CurationConfig(AppConfig):
 
     def ready(self):
         # Models may be imported only once the app registry is ready, so these modules load here.
-        from . import data_version, history, records  # noqa: F401, PLC0415  (history connects its receivers)
+        from . import data_version, history, proposals, records  # noqa: F401, PLC0415  (history, proposals: receivers)
 
         data_version.connect_signals()
         records.load_declarations()

@@ -2,11 +2,13 @@
 
 The user's permissions are checked like in the admin, and every change the command makes lands in
 the edit history under that user, in one change set of kind 'command' (or the kind the command says).
+A user who may not approve changes (a curator) gets a proposal for review instead (apps/curation/proposals.py).
 """
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from . import proposals
 from .history import recording
 from .models import ChangeSet
 
@@ -36,4 +38,12 @@ class CuratorCommand(BaseCommand):
             return super().execute(*args, **options)
         self.user = self.acting_user(options["user"])
         with recording(kind=self.change_set_kind, user=self.user, reason=options.get("reason", "")):
-            return super().execute(*args, **options)
+            if not proposals.needs_review(self.user):
+                return super().execute(*args, **options)
+            # A curator's command proposes its changes: they wait for an editor, like an admin save.
+            with proposals.capturing(self.user, kind=self.change_set_kind) as capture:
+                output = super().execute(*args, **options)
+        if capture.change_set is not None:
+            self.stdout.write(f"Proposed for review as change set {capture.change_set.pk}: nothing is applied "
+                              "until an editor approves it.")
+        return output

@@ -41,6 +41,16 @@ def acting_as(user, *, kind=ChangeSet.Kind.EDIT, reason=""):
         yield change_set
 
 
+@contextmanager
+def joining(change_set):
+    """Record every change made inside the block in an existing change set (an approved proposal)."""
+    token = _current.set(change_set)
+    try:
+        yield change_set
+    finally:
+        _current.reset(token)
+
+
 def current_change_set():
     return _current.get()
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,11 +31,29 @@ class ChangeSet(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    class State(models.TextChoices):
+        APPLIED = "applied", "Applied"  # written at once, by someone who may approve (or before review existed)
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
     reason = models.TextField(blank=True)
+    # Staged changes (apps/curation/proposals.py is the only writer of these): a curator's change waits here,
+    # as data, until an editor approves it; the live tables hold approved data only.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.APPLIED, db_index=True)
+    changes = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder,
+                               help_text="The proposed record changes, while they are not applied.")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("approve_changeset", "Can approve or reject proposed changes")]
 
     def __str__(self):
         when = self.created_at.strftime("%Y-%m-%d %H:%M") if self.created_at else "unsaved"

@@ -2,7 +2,9 @@
 
 - curator: edits the records (sources and citations, states, organisations, mechanisms, participations,
   meetings, documents, discrepancies, review entries) and reads the history and the data-quality report;
-- editor: a curator who also runs the editorial workflow (review editions, publishing) and snapshots;
+  a curator's changes are proposals that wait for an editor (apps/curation/proposals.py);
+- editor: a curator who also approves or rejects proposed changes, runs the editorial workflow (review
+  editions, publishing) and snapshots;
 - administrator: an editor who also manages user accounts and their roles.
 
 The public is anonymous and read-only and needs no group.
@@ -32,6 +34,7 @@ EDITOR = [
     *_model_permissions("reviews", ["reviewedition"], ("add", "change")),
     ("reviews", "publish_reviewedition"),
     ("reviews", "add_snapshot"),
+    ("curation", "approve_changeset"),
 ]
 ADMINISTRATOR = [
     *EDITOR,

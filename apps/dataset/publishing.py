@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from apps.curation import proposals
 from apps.curation.history import acting_as
 from apps.reviews.models import ReviewEdition, ReviewEntry
 from apps.reviews.services import save_edition
@@ -98,6 +99,10 @@ def publish_refusals(edition, user):
             reasons.append(f"Entry '{entry.mechanism.slug}' is {entry.get_status_display().lower()}, not approved.")
     for problem in quality.blocking_problems():
         reasons.append(f"Data problem: {problem.record}: {problem.message}")
+    # Publishing includes approved data only: a change proposed before now waits for its review first.
+    for change_set in proposals.pending().select_related("user").order_by("created_at", "pk"):
+        reasons.append(f"Change set {change_set.pk} by {change_set.user or 'an unknown user'}, proposed "
+                       f"{change_set.created_at:%Y-%m-%d %H:%M} UTC, awaits review: approve or reject it first.")
     return reasons
 
 

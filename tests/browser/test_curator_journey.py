@@ -1,7 +1,8 @@
 """A curator's day in a real browser, through the admin only: a new mechanism with its meeting and declaration,
 a bulk add from pasted names, a role transition for several members, a rename that keeps the old name
 findable, two people editing one mechanism (different fields, then the same field), a revert and the restore
-of a deleted row. Then what the public and the history show."""
+of a deleted row. Then what the public and the history show. The two people are editors, whose saves apply at
+once: a curator's save is a proposal (tests/browser/test_staged_changes.py)."""
 
 import re
 
@@ -22,7 +23,7 @@ def sign_in(browser, site, django_user_model):
 
     def open_as(username):
         user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
-        user.groups.set(Group.objects.filter(name="curator"))
+        user.groups.set(Group.objects.filter(name__in=["curator", "editor"]))
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(context)
         page = context.new_page()

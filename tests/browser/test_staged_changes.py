@@ -1,0 +1,69 @@
+"""In a real browser: a curator proposes a change, an editor reviews its differences and approves it, and a
+visitor sees the result (and did not see it before)."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from apps.mechanisms.models import Mechanism
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture then skips, or fails under REQUIRE_BROWSER=1, saying why
+    expect = None
+
+PASSWORD = "a long review pass phrase"
+
+
+@pytest.fixture
+def sign_in(browser, site, django_user_model):
+    contexts = []
+
+    def open_as(username, *roles):
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
+        user.groups.set(Group.objects.filter(name__in=roles))
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(site + "/admin/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_a_curator_proposes_an_editor_approves_and_the_visitor_sees_it(sign_in, visit, site, artifacts):
+    mechanism = Mechanism.objects.get(slug="midwa")
+    old_name = mechanism.name
+    new_name = "Migration Dialogue for West Africa (reviewed)"
+
+    curator = sign_in("cora", "curator")
+    curator.goto(f"{site}/admin/mechanisms/mechanism/{mechanism.pk}/change/")
+    curator.locator("#id_name").fill(new_name)
+    curator.locator("#id_change_reason").fill("Name as printed in the 2015 report")
+    curator.locator("input[name=_save]").first.click()
+    expect(curator.locator("ul.messagelist li.info")).to_contain_text("proposed for review")
+    expect(curator.locator("#proposal")).to_contain_text(new_name)
+
+    visitor = visit(f"/mechanisms/{mechanism.slug}/")
+    expect(visitor.locator("h1")).to_contain_text(old_name)
+
+    editor = sign_in("edna", "curator", "editor")
+    editor.goto(site + "/admin/")
+    editor.locator("#pending-review").click()
+    editor.locator("#result_list tbody tr th a").first.click()
+    diff = editor.locator("table.proposal-diff")
+    expect(diff).to_contain_text(old_name)
+    expect(diff).to_contain_text(new_name)
+    expect(editor.locator("#proposal")).to_contain_text("Name as printed in the 2015 report")
+    editor.screenshot(path=str(artifacts / "review-a-proposal.png"), full_page=True)
+    editor.locator("#approve-comment").fill("Checked against the report")
+    editor.get_by_role("button", name="Approve and apply").click()
+    expect(editor.locator("ul.messagelist li.success")).to_contain_text("Approved and applied")
+
+    visitor.reload()
+    expect(visitor.locator("h1")).to_contain_text(new_name)

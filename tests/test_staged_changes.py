@@ -1,0 +1,304 @@
+"""Staged changes: a curator's save is a proposal the public does not see until an editor approves it."""
+
+import gzip
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.test import Client
+
+from apps.curation import proposals
+from apps.curation.models import ChangeSet
+from apps.dataset import publishing, snapshots
+from apps.mechanisms.models import Mechanism, Participation
+from apps.reviews.models import ReviewEdition, ReviewEntry
+
+from . import factories
+from .html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def member_of(django_user_model, username, *roles):
+    user = django_user_model.objects.create_user(username=username, password="x", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=roles))
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+@pytest.fixture
+def cora(django_user_model):
+    return member_of(django_user_model, "cora", "curator")
+
+
+@pytest.fixture
+def carl(django_user_model):
+    return member_of(django_user_model, "carl", "curator")
+
+
+@pytest.fixture
+def edna(django_user_model):
+    return member_of(django_user_model, "edna", "curator", "editor")
+
+
+def url_of(mechanism):
+    return f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
+
+
+def propose(client, mechanism, **changes):
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(changes)
+    response = client.post(url_of(mechanism), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ChangeSet.objects.filter(state=ChangeSet.State.PENDING).latest("pk")
+
+
+def public_views(mechanism):
+    """The name as the public page, the API and a new snapshot's content show it."""
+    visitor = Client()
+    page = visitor.get(f"/mechanisms/{mechanism.slug}/").content.decode()
+    api = visitor.get(f"/api/v1/mechanisms/{mechanism.slug}/").json()["name"]
+    dataset = json.loads(gzip.decompress(snapshots.freeze().compressed))
+    in_snapshot = next(m["name"] for m in dataset["mechanisms"] if m["slug"] == mechanism.slug)
+    return page, api, in_snapshot
+
+
+def test_a_curators_save_waits_for_an_editor_and_then_reaches_the_public_with_both_names(cora, edna):
+    (curator, curator_client), (editor, editor_client) = cora, edna
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(curator_client, mechanism, name="Proposed Name", change_reason="Per Annex B")
+
+    assert (proposal.user, proposal.reason, proposal.kind) == (curator, "Per Annex B", ChangeSet.Kind.EDIT)
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    page, api, in_snapshot = public_views(mechanism)
+    assert "Proposed Name" not in page and "Approved Name" in page
+    assert (api, in_snapshot) == ("Approved Name", "Approved Name")
+
+    index = editor_client.get("/admin/").content.decode()
+    assert "Awaiting review: 1" in index
+    review = editor_client.get(f"/admin/curation/changeset/{proposal.pk}/change/").content.decode()
+    assert "Approved Name" in review and "Proposed Name" in review and "Per Annex B" in review and "cora" in review
+
+    response = editor_client.post(f"/admin/curation/changeset/{proposal.pk}/approve/", {"review_comment": "Checked"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.reviewer, proposal.review_comment) == ("approved", editor, "Checked")
+    page, api, in_snapshot = public_views(mechanism)
+    assert "Proposed Name" in page and (api, in_snapshot) == ("Proposed Name", "Proposed Name")
+    record = Mechanism.history.filter(id=mechanism.pk).latest("history_id")
+    assert record.change_set == proposal
+    assert "Proposed by cora, approved by edna" in record.history_change_reason
+    assert "Awaiting review: 0" in editor_client.get("/admin/").content.decode()
+
+
+def test_a_curator_cannot_approve_by_url_by_service_or_by_a_forged_field(cora, carl):
+    (curator, client), (_other, other_client) = cora, carl
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(client, mechanism, name="Proposed Name")
+    assert client.post(f"/admin/curation/changeset/{proposal.pk}/approve/").status_code == 403
+    assert other_client.post(f"/admin/curation/changeset/{proposal.pk}/approve/").status_code == 403
+    assert client.post(f"/admin/curation/changeset/{proposal.pk}/reject/", {"review_comment": "x"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        proposals.approve(proposal, curator)
+    # A made-up "approve" field on the save form changes nothing: the save is still a proposal.
+    second = propose(client, mechanism, name="Forged", approve="on", force="on", state="approved")
+    assert second.state == "pending"
+    review = client.get(f"/admin/curation/changeset/{proposal.pk}/change/").content.decode()
+    assert 'id="approve-form"' not in review and 'id="withdraw-form"' in review
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    assert set(ChangeSet.objects.filter(pk__in=[proposal.pk, second.pk]).values_list("state", flat=True)) == {
+        "pending"}
+
+
+def test_a_curator_cannot_import(cora):
+    _curator, client = cora
+    assert client.get("/admin/bulk-import/").status_code == 403
+
+
+def test_a_curators_command_proposes_instead_of_applying(cora, tmp_path):
+    curator, _client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    pending_before = proposals.pending().count()
+    with pytest.raises(Exception):  # noqa: B017, PT011  (the import command refuses a curator outright)
+        call_command("import_dataset", str(tmp_path), user=curator.username)
+    assert proposals.pending().count() == pending_before
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+
+def test_rejection_keeps_the_approved_data_and_the_proposer_reads_why(cora, edna):
+    (_curator, curator_client), (_editor, editor_client) = cora, edna
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(curator_client, mechanism, name="Proposed Name")
+    no_reason = editor_client.post(f"/admin/curation/changeset/{proposal.pk}/reject/", {"review_comment": " "},
+                                   follow=True)
+    assert "Say why the change is rejected" in no_reason.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "pending"
+    editor_client.post(f"/admin/curation/changeset/{proposal.pk}/reject/", {"review_comment": "Annex B says otherwise"})
+    proposal.refresh_from_db()
+    assert proposal.state == "rejected"
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    seen = curator_client.get(f"/admin/curation/changeset/{proposal.pk}/change/").content.decode()
+    assert "Annex B says otherwise" in seen and "Rejected" in seen
+    listed = curator_client.get("/admin/curation/changeset/?state__exact=rejected").content.decode()
+    assert f"/admin/curation/changeset/{proposal.pk}/change/" in listed
+    # A rejected proposal cannot be approved afterwards.
+    response = editor_client.post(f"/admin/curation/changeset/{proposal.pk}/approve/", follow=True)
+    assert "not pending review" in response.content.decode()
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+
+def test_the_proposer_withdraws_and_nobody_else_can(cora, carl, edna):
+    (_curator, client), (_other, other_client) = cora, carl
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(client, mechanism, name="Proposed Name")
+    assert other_client.post(f"/admin/curation/changeset/{proposal.pk}/withdraw/").status_code == 403
+    client.post(f"/admin/curation/changeset/{proposal.pk}/withdraw/")
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn"
+    with pytest.raises(proposals.ProposalRefused):
+        proposals.approve(proposal, edna[0])
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+
+def test_two_proposals_on_one_field_are_a_conflict_the_editor_resolves(cora, carl, edna):
+    (_c, cora_client), (_k, carl_client), (editor, editor_client) = cora, carl, edna
+    mechanism = factories.mechanism(name="Approved Name", status="active")
+    first = propose(cora_client, mechanism, name="Cora's Name")
+    second = propose(carl_client, mechanism, name="Carl's Name")
+    other_field = propose(carl_client, mechanism, status="inactive")
+
+    page = editor_client.get(f"/admin/curation/changeset/{first.pk}/change/").content.decode()
+    assert 'id="overlapping"' in page and f"Change set {second.pk}" in page and f"Change set {other_field.pk}" \
+        not in page
+    approved = editor_client.post(f"/admin/curation/changeset/{first.pk}/approve/", follow=True).content.decode()
+    assert f"Change set {second.pk} by carl changes the same fields" in approved
+
+    page = editor_client.get(f"/admin/curation/changeset/{second.pk}/change/").content.decode()
+    assert 'id="conflicts"' in page and "Cora&#x27;s Name" in page
+    refused = editor_client.post(f"/admin/curation/changeset/{second.pk}/approve/", follow=True).content.decode()
+    assert "Nothing was applied" in refused
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Cora's Name"
+
+    proposals.approve(other_field, editor)  # a different field: merged, not a conflict
+    assert Mechanism.objects.values_list("name", "status").get(pk=mechanism.pk) == ("Cora's Name", "inactive")
+    editor_client.post(f"/admin/curation/changeset/{second.pk}/approve/", {"force": "on"})
+    assert Mechanism.objects.values_list("name", "status").get(pk=mechanism.pk) == ("Carl's Name", "inactive")
+
+
+def test_an_editors_own_save_applies_at_once(edna):
+    editor, client = edna
+    mechanism = factories.mechanism(name="Approved Name")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="Edited by the editor", change_reason="Typo")
+    assert client.post(url_of(mechanism), form).status_code == 302
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Edited by the editor"
+    record = Mechanism.history.filter(id=mechanism.pk).latest("history_id")
+    assert (record.change_set.state, record.change_set.user) == ("applied", editor)
+    assert not proposals.pending().exists()
+
+
+def test_a_crash_in_the_middle_of_an_approval_applies_nothing(cora, edna, monkeypatch):
+    (_curator, client), (editor, _editor_client) = cora, edna
+    mechanism = factories.mechanism(name="Approved Name")
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form["name"] = "Proposed Name"
+    form["participations-0-as_written"] = "the French Republic"
+    client.post(url_of(mechanism), form)
+    proposal = proposals.pending().latest("pk")
+    assert {item["model"] for item in proposal.changes} == {"mechanisms.Mechanism", "mechanisms.Participation"}
+    assert [label for item in proposals.described(proposal) for label, _b, _a in item["fields"]] == [
+        "name", "as written"]
+
+    def crash(self, *args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Participation, "save", crash)
+    with pytest.raises(RuntimeError):
+        proposals.approve(proposal, editor)
+    monkeypatch.undo()
+    proposal.refresh_from_db()
+    assert proposal.state == "pending"
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    proposals.approve(proposal, editor)
+    row.refresh_from_db()
+    assert (Mechanism.objects.get(pk=mechanism.pk).name, row.as_written) == ("Proposed Name", "the French Republic")
+
+
+def test_a_new_record_with_its_rows_is_proposed_and_created_on_approval(cora, edna):
+    curator, editor = cora[0], edna[0]
+    with proposals.capturing(curator, reason="A new mechanism") as capture:
+        mechanism = factories.mechanism(slug="brand-new", name="Brand New Process")
+        factories.participation(mechanism, "FRA", "member", as_written="France")
+    assert not Mechanism.objects.filter(slug="brand-new").exists()
+    proposal = capture.change_set
+    assert [item["pk"] for item in proposal.changes] == [None, None]
+    assert proposal.changes[1]["after"]["mechanism"] == {"ref": proposal.changes[0]["ref"]}
+    proposals.approve(proposal, editor)
+    created = Mechanism.objects.get(slug="brand-new")
+    assert list(created.participations.values_list("as_written", flat=True)) == ["France"]
+    assert created.history.latest("history_id").history_user == curator
+
+
+def test_the_preview_shows_the_public_page_with_the_change_and_leaves_the_data_alone(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(client, mechanism, name="Previewed Name")
+    preview = client.get(f"/admin/curation/changeset/{proposal.pk}/preview/")
+    assert preview.status_code == 200 and "Previewed Name" in preview.content.decode()
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    assert "Approved Name" in Client().get(f"/mechanisms/{mechanism.slug}/").content.decode()
+
+
+def test_the_site_data_load_as_approved_with_an_empty_queue():
+    assert not proposals.pending().exists()
+    assert ReviewEdition.objects.filter(slug="harns-2013").exists()
+
+
+def test_publishing_refuses_while_a_proposal_awaits_review_and_names_it(cora, edna):
+    (_curator, client), (editor, _editor_client) = cora, edna
+    edition = factories.edition(slug="annual-2027", year=2027, title="2027 annual review")
+    for slug in ("midwa", "bali-process"):
+        mechanism = Mechanism.objects.get(slug=slug)
+        ReviewEntry.objects.create(edition=edition, mechanism=mechanism, kind=mechanism.kind,
+                                   governance=mechanism.governance, region=mechanism.region)
+    publishing.submit_for_review(edition=edition, user=editor)
+    edition.entries.update(status=ReviewEntry.Status.APPROVED)
+    proposal = propose(client, Mechanism.objects.get(slug="midwa"), name="Unreviewed name")
+    with pytest.raises(publishing.PublishRefused) as refusal:
+        publishing.publish_edition(edition=edition, user=editor)
+    assert [r for r in refusal.value.reasons if "awaits review" in r] == [
+        f"Change set {proposal.pk} by cora, proposed {proposal.created_at:%Y-%m-%d %H:%M} UTC, awaits review: "
+        "approve or reject it first."]
+    proposals.reject(proposal, editor, "Not in the report")
+    snapshot = publishing.publish_edition(edition=edition, user=editor)
+    assert "Unreviewed name" not in json.dumps(snapshots.content(snapshot))
+
+
+def test_a_curators_list_action_is_a_proposal_with_its_new_rows_and_their_citations(cora, edna):
+    (_curator, client), (editor, _editor_client) = cora, edna
+    mechanism = factories.mechanism()
+    rows = [factories.participation(mechanism, code, "expected-member", start="2011") for code in ("AFG", "AZE")]
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    response = client.post("/admin/mechanisms/participation/", {
+        "action": "turn_into_another_role", "_selected_action": [str(row.pk) for row in rows], "apply": "1",
+        "role": "member", "on": "5 June 2013", "source": str(edition.source_id), "locator": "Annex B",
+        "reason": "Joined at the 2013 ministerial"})
+    assert response.status_code == 302
+    assert not mechanism.participations.filter(role="member").exists()
+    assert set(mechanism.participations.values_list("end", flat=True)) == {""}
+    proposal = proposals.pending().latest("pk")
+    assert (proposal.user.username, proposal.reason) == ("cora", "Joined at the 2013 ministerial")
+    assert {item["model"] for item in proposal.changes if item["pk"] is None} == {
+        "mechanisms.Participation", "curation.Citation"}
+
+    proposals.approve(proposal, editor)
+    members = mechanism.participations.filter(role="member").order_by("state__alpha3")
+    assert [(m.state.alpha3, m.start) for m in members] == [("AFG", "2013-06-05"), ("AZE", "2013-06-05")]
+    assert [[str(c) for c in m.sources.all()] for m in members] == [["harns-2013 Annex B"]] * 2
+    assert set(mechanism.participations.filter(role="expected-member").values_list("end", flat=True)) == {
+        "2013-06-05"}
