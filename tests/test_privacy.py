@@ -104,7 +104,8 @@ PAGING = {"page", "page_size"}
 def _links(base, text, variants):
     """Links to follow: every record and every page of a list; a filtered view of a list adds no field
     the list does not show, so only its first few variants are fetched."""
-    found = LINK.findall(text) + re.findall(r'"(?:url|next|list_url|json|yaml|datapackage|report)":\s*"([^"]+)"', text)
+    found = LINK.findall(text) + re.findall(
+        r'"(?:url|next|list_url|json|yaml|datapackage|report|panel|popolo)":\s*"([^"]+)"', text)
     for raw in found:
         parsed = urlparse(urljoin(base, raw.replace("&amp;", "&")))
         if parsed.netloc not in ("", "testserver") or not parsed.path.startswith("/"):
