@@ -127,8 +127,10 @@ def public_starts():
     lists = [f"/api/v1/{name}/?page_size=500" for name in
              ("mechanisms", "meetings", "documents", "states", "organizations", "themes", "regions", "editions",
               "snapshots")]
+    feeds = ["/feeds/editions/", "/feeds/changes/", *(f"/mechanisms/{slug}/feed/" for slug in
+                                                       Mechanism.objects.values_list("slug", flat=True))]
     return ["/", "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/docs/?script=", "/no-such-page/",
-            *lists, *snapshot_urls]
+            *lists, *snapshot_urls, *feeds]
 
 
 def test_no_private_value_appears_anywhere_public(canaries):
@@ -140,6 +142,7 @@ def test_no_private_value_appears_anywhere_public(canaries):
     assert any("/download/datapackage/" in url for url in visited)
     assert any(url.startswith("/states/") for url in visited)
     assert "/api/v1/editions/zqcanary-draft/" not in visited
+    assert {"/feeds/editions/", "/feeds/changes/", "/mechanisms/apc/feed/"} <= visited
 
 
 def test_the_walk_catches_a_private_field_that_a_change_would_expose(canaries, monkeypatch):

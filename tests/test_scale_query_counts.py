@@ -39,6 +39,10 @@ PUBLIC_ENDPOINTS = [
     "/api/v1/meetings/?year=2012&format=csv",
     "/api/v1/mechanisms/syn1-000003/participants/?format=csv",
     "/api/v1/states/FRA/participations/?format=csv",
+    # The feeds.
+    "/feeds/editions/",
+    "/feeds/changes/",
+    "/mechanisms/syn1-000003/feed/",
 ]
 
 

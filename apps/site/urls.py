@@ -2,6 +2,7 @@
 
 from django.urls import include, path, re_path
 
+from . import feeds
 from .views import citations, editions, mechanisms, meetings, states
 
 CITE = r"cite/(?P<file_format>csl-json|bibtex|ris)/$"
@@ -10,6 +11,7 @@ mechanism_pages = [
     path("", mechanisms.MechanismDirectory.as_view(), name="directory"),
     path("<slug:slug>/", mechanisms.mechanism_detail, name="detail"),
     re_path(r"^(?P<slug>[-a-zA-Z0-9_]+)/" + CITE, citations.cite_mechanism, name="cite"),
+    path("<slug:slug>/feed/", feeds.MechanismFeed(), name="feed"),
 ]
 state_pages = [
     re_path(r"^(?P<alpha3>[A-Za-z]{3})/$", states.state_detail, name="detail"),
@@ -31,4 +33,6 @@ urlpatterns = [
     path("states/", include((state_pages, "states"))),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("editions/", include((edition_pages, "editions"))),
+    path("feeds/editions/", feeds.EditionsFeed(), name="feed-editions"),
+    path("feeds/changes/", feeds.ChangesFeed(), name="feed-changes"),
 ]
