@@ -82,10 +82,12 @@ def sentences(old, new):
 def recent_changes(snapshot_list, mechanism=None):
     """The public changes between consecutive snapshots of ``snapshot_list`` (oldest first, with their
     content), newest first; only those of ``mechanism`` (a slug) when given."""
-    changes = []
-    datasets = [snapshots.content(snapshot) for snapshot in snapshot_list]
-    for index in range(1, len(snapshot_list)):
-        for position, (slug, sentence) in enumerate(sentences(datasets[index - 1], datasets[index])):
-            if mechanism is None or slug == mechanism:
-                changes.append(PublicChange(slug, sentence, snapshot_list[index - 1], snapshot_list[index], position))
+    changes, previous = [], None
+    for index, snapshot in enumerate(snapshot_list):
+        current = snapshots.content(snapshot)  # two datasets in memory at a time, however many snapshots
+        if previous is not None:
+            for position, (slug, sentence) in enumerate(sentences(previous, current)):
+                if mechanism is None or slug == mechanism:
+                    changes.append(PublicChange(slug, sentence, snapshot_list[index - 1], snapshot, position))
+        previous = current
     return sorted(changes, key=lambda change: (change.new.created_at, -change.position), reverse=True)
