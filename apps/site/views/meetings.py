@@ -3,7 +3,7 @@
 
 from apps.mechanisms.charts import meetings_per_year
 from apps.mechanisms.selectors import mechanism_choices
-from apps.meetings import selectors
+from apps.meetings import selectors, tables
 from apps.meetings.filtersets import MeetingFilterSet
 from apps.meetings.models import Meeting
 from apps.site.filtering import FilteredListView
@@ -26,6 +26,8 @@ class MeetingList(FilteredListView):
     section = "meetings"
     filterset_class = MeetingFilterSet
     labels = FILTER_LABELS
+    table = tables.MEETINGS
+    download_name = "meetings"
 
     def get_queryset(self):
         return selectors.meeting_list()
