@@ -424,8 +424,8 @@ PAGE_QUERIES = {
     # the same options and checks, then the error message: no list is read
     "/mechanisms/?region=nowhere": 5,
     # the mechanism, themes, successors, other names, citations, participations + citations,
-    # meetings + citations, documents, review entries, discrepancies
-    "/mechanisms/grow-0/": 13,
+    # meetings + citations, documents, review entries, discrepancies, the snapshot it is cited as of
+    "/mechanisms/grow-0/": 14,
     # the state, its names, participations + citations, neighbours, their mechanisms + short names,
     # meetings hosted + their mechanisms' short names
     "/states/SEN/": 10,

@@ -115,7 +115,8 @@ PAGING = {"page", "page_size"}
 def _links(base, text, variants):
     """Links to follow: every record and every page of a list; a filtered view of a list adds no field
     the list does not show, so only its first few variants are fetched."""
-    found = LINK.findall(text) + re.findall(r'"(?:url|next|list_url|json|yaml|datapackage|report)":\s*"([^"]+)"', text)
+    found = LINK.findall(text) + re.findall(
+        r'"(?:url|next|list_url|json|yaml|datapackage|report|panel|popolo)":\s*"([^"]+)"', text)
     for raw in found:
         parsed = urlparse(urljoin(base, raw.replace("&amp;", "&")))
         if parsed.netloc not in ("", "testserver") or not parsed.path.startswith("/"):
@@ -137,8 +138,10 @@ def public_starts():
     lists = [f"/api/v1/{name}/?page_size=500" for name in
              ("mechanisms", "meetings", "documents", "states", "organizations", "themes", "regions", "editions",
               "snapshots", "sources")]
+    feeds = ["/feeds/editions/", "/feeds/changes/", *(f"/mechanisms/{slug}/feed/" for slug in
+                                                       Mechanism.objects.values_list("slug", flat=True))]
     return ["/", "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/docs/?script=", "/no-such-page/",
-            *lists, *snapshot_urls]
+            *lists, *snapshot_urls, *feeds]
 
 
 def test_no_private_value_appears_anywhere_public(canaries):
@@ -150,6 +153,7 @@ def test_no_private_value_appears_anywhere_public(canaries):
     assert any("/download/datapackage/" in url for url in visited)
     assert any(url.startswith("/states/") for url in visited)
     assert "/api/v1/editions/zqcanary-draft/" not in visited
+    assert {"/feeds/editions/", "/feeds/changes/", "/mechanisms/apc/feed/"} <= visited
 
 
 def test_the_walk_catches_a_private_field_that_a_change_would_expose(canaries, monkeypatch):

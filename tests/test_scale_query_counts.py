@@ -30,6 +30,19 @@ PUBLIC_ENDPOINTS = [
     "/mechanisms/syn1-000003/",
     "/states/FRA/",
     "/meetings/?year=2012",
+    # Downloads of what the pages show, on the pages and in the API.
+    "/mechanisms/?participant=FRA&format=csv",
+    "/meetings/?year=2012&format=json",
+    "/states/FRA/?format=csv",
+    "/mechanisms/syn1-000003/?format=csv",
+    "/api/v1/mechanisms/?participant=FRA&format=csv",
+    "/api/v1/meetings/?year=2012&format=csv",
+    "/api/v1/mechanisms/syn1-000003/participants/?format=csv",
+    "/api/v1/states/FRA/participations/?format=csv",
+    # The feeds.
+    "/feeds/editions/",
+    "/feeds/changes/",
+    "/mechanisms/syn1-000003/feed/",
 ]
 
 

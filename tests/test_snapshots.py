@@ -264,7 +264,7 @@ def test_the_diff_shows_exactly_what_a_curator_changed(snapshot, harns):
 def test_the_api_lists_public_snapshots_with_their_downloads(api, snapshot):
     body = api.get(f"/api/v1/snapshots/{snapshot.slug}/").json()
     assert body["checksum"] == snapshot.checksum and body["edition"]["slug"] == "harns-2013"
-    assert set(body["downloads"]) == {"json", "yaml", "datapackage", "report"}
+    assert set(body["downloads"]) == {"json", "yaml", "datapackage", "report", "panel", "panel-codebook", "popolo"}
     assert "created_by" not in body
     download = api.get(f"/api/v1/snapshots/{snapshot.slug}/download/json/")
     assert download.status_code == 200 and hashlib.sha256(download.content).hexdigest() == snapshot.checksum

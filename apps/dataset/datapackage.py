@@ -13,6 +13,8 @@ import json
 
 from apps.curation.records import DATE, INTEGER, NAMES, REF, REFS, SOURCES, Children, Field, record
 
+from . import research
+
 PARTIAL_DATE = {"type": "string", "constraints": {"pattern": r"(\d{4}(-\d{2}(-\d{2})?)?)?"},
                 "description": "Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown."}
 
@@ -184,8 +186,9 @@ def _csv(fields, rows):
     return buffer.getvalue().encode("utf-8")
 
 
-def package_files(dataset, *, name, title, version, checksum):
-    """{file name: bytes} of the data package: datapackage.json and one CSV per table."""
+def package_files(dataset, *, name, title, version, checksum, year):
+    """{file name: bytes} of the data package: datapackage.json, one CSV per table, and the research exports
+    (the panel up to ``year``, its codebook, Popolo JSON)."""
     files, resources = {}, []
     definitions = {name: definition for name, (_spec, definition) in _declared_tables().items()}
     definitions["citations"] = CITATIONS
@@ -201,6 +204,10 @@ def package_files(dataset, *, name, title, version, checksum):
             "encoding": "utf-8", "description": description, "bytes": len(data),
             "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema,
         })
+    for path, (data, resource) in research.package_resources(dataset, year).items():
+        files[path] = data
+        resources.append({**resource, "path": path, "bytes": len(data),
+                          "hash": "sha256:" + hashlib.sha256(data).hexdigest()})
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": name, "title": title, "version": version,

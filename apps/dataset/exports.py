@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from apps.dataset.exporter import dataset_files
 
-from . import report, snapshots
+from . import report, research, snapshots
 from .datapackage import package_files
 
 
@@ -48,7 +48,7 @@ def as_yaml(snapshot):
 def as_datapackage(snapshot):
     files = package_files(
         snapshots.content(snapshot), name=f"rcp-{snapshot.slug}", title=snapshot.title,
-        version=snapshot.created_at.strftime("%Y.%m.%d"), checksum=snapshot.checksum,
+        version=snapshot.created_at.strftime("%Y.%m.%d"), checksum=snapshot.checksum, year=snapshot.edition.year,
     )
     return Export(f"{snapshot.slug}-datapackage.zip", "application/zip", _zip(files, snapshot.slug))
 
@@ -58,7 +58,24 @@ def as_report(snapshot):
     return Export(f"{snapshot.slug}-report.html", "text/html; charset=utf-8", html.encode("utf-8"))
 
 
-FORMATS = {"json": as_json, "yaml": as_yaml, "datapackage": as_datapackage, "report": as_report}
+def as_panel(snapshot):
+    """The state–mechanism–year panel (CoW IGO codes) up to the year of the snapshot's edition."""
+    data = research.panel_csv(snapshots.content(snapshot), snapshot.edition.year)
+    return Export(f"{snapshot.slug}-panel.csv", "text/csv; charset=utf-8", data)
+
+
+def as_panel_codebook(snapshot):
+    return Export(f"{snapshot.slug}-panel-codebook.md", "text/markdown; charset=utf-8",
+                  research.CODEBOOK.encode("utf-8"))
+
+
+def as_popolo(snapshot):
+    return Export(f"{snapshot.slug}-popolo.json", "application/json",
+                  research.popolo_json(snapshots.content(snapshot)))
+
+
+FORMATS = {"json": as_json, "yaml": as_yaml, "datapackage": as_datapackage, "report": as_report,
+           "panel": as_panel, "panel-codebook": as_panel_codebook, "popolo": as_popolo}
 
 
 def export(snapshot, format_name):

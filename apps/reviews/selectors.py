@@ -1,6 +1,6 @@
 """Reads of review editions and snapshots for the public: published editions only."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Subquery
 
 from .models import ReviewEdition, ReviewEntry, Snapshot
 
@@ -44,3 +44,11 @@ def edition_api_detail():
 def public_snapshots():
     """Snapshots of published editions, with their edition; without their content unless asked."""
     return Snapshot.objects.public().select_related("edition")
+
+
+def snapshot_holding(mechanism):
+    """The latest public snapshot taken since ``mechanism`` was first recorded (so it holds the mechanism),
+    without its content; None when there is none. One query."""
+    first_recorded = mechanism.history.order_by("history_date").values("history_date")[:1]
+    return (public_snapshots().defer("content").filter(as_of__gte=Subquery(first_recorded))
+            .order_by("-created_at", "-pk").first())

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views import View
 
+from apps.curation.tables import DOWNLOAD_FORMATS
+
 
 @dataclass(frozen=True)
 class FilterProblem:
@@ -54,6 +56,29 @@ def api_query(request, filterset):
     return f"?{urlencode(pairs)}" if pairs else ""
 
 
+def download_format(request):
+    """'csv' or 'json' when the query string asks for the page as a download, else ''."""
+    return request.GET.get("format", "")
+
+
+def format_problem(request):
+    """The FilterProblem of a ``format`` the pages cannot download, or None."""
+    value = download_format(request)
+    if not value or value in DOWNLOAD_FORMATS:
+        return None
+    return FilterProblem("format", "Download format", value, "Choose 'csv' or 'json'.", url_without(request, "format"))
+
+
+def download_links(request):
+    """{format: the address of this page, with its filters, as that download}."""
+    links = {}
+    for name in DOWNLOAD_FORMATS:
+        query = request.GET.copy()
+        query["format"] = name
+        links[name] = f"{request.path}?{query.urlencode()}"
+    return links
+
+
 def filter_values(request, filterset):
     """{filter name: the value given}, for the form to show what is applied."""
     return {name: request.GET.get(name, "") for name in filterset.filters}
@@ -64,13 +89,16 @@ class FilteredListView(View):
 
     A page names its template, FilterSet, queryset and filter labels; ``choices`` gives what its form
     offers, ``own_problems`` the faults of its own parameters, and ``shown`` what it draws from the
-    records found. Faulty filters give the form back with every problem named, and a 400.
+    records found. Faulty filters give the form back with every problem named, and a 400. With
+    ``format=csv`` or ``format=json`` the records found download as ``table`` (named ``download_name``).
     """
 
     template_name = ""
     section = ""
     filterset_class = None
     labels = {}
+    table = None
+    download_name = ""
 
     def get_queryset(self):
         raise NotImplementedError
@@ -87,6 +115,7 @@ class FilteredListView(View):
     def get(self, request):
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset())
         problems = filter_problems(request, filterset, self.labels) + self.own_problems()
+        problems += [problem for problem in [format_problem(request)] if problem]
         context = {
             "section": self.section,
             "values": filter_values(request, filterset),
@@ -99,5 +128,8 @@ class FilteredListView(View):
         if problems:
             return render(request, self.template_name, context, status=400)
         records = list(filterset.qs)
+        if download_format(request):
+            return self.table.download(records, self.download_name, download_format(request))
+        context["downloads"] = download_links(request)
         context.update({"is_filtered": bool(context["api_query"]), **self.shown(records)})
         return render(request, self.template_name, context)

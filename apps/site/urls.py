@@ -2,11 +2,16 @@
 
 from django.urls import include, path, re_path
 
-from .views import editions, mechanisms, meetings, states
+from . import feeds
+from .views import citations, editions, mechanisms, meetings, states
+
+CITE = r"cite/(?P<file_format>csl-json|bibtex|ris)/$"
 
 mechanism_pages = [
     path("", mechanisms.MechanismDirectory.as_view(), name="directory"),
     path("<slug:slug>/", mechanisms.mechanism_detail, name="detail"),
+    re_path(r"^(?P<slug>[-a-zA-Z0-9_]+)/" + CITE, citations.cite_mechanism, name="cite"),
+    path("<slug:slug>/feed/", feeds.MechanismFeed(), name="feed"),
 ]
 state_pages = [
     re_path(r"^(?P<alpha3>[A-Za-z]{3})/$", states.state_detail, name="detail"),
@@ -17,6 +22,9 @@ meeting_pages = [
 edition_pages = [
     path("", editions.edition_index, name="index"),
     path("<int:year>/", editions.edition_detail, name="detail"),
+    re_path(r"^(?P<year>[0-9]+)/" + CITE, citations.cite_edition, name="cite"),
+    re_path(r"^(?P<year>[0-9]+)/snapshots/(?P<slug>[-a-z0-9]+)/" + CITE, citations.cite_snapshot,
+            name="cite-snapshot"),
 ]
 
 urlpatterns = [
@@ -25,4 +33,6 @@ urlpatterns = [
     path("states/", include((state_pages, "states"))),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("editions/", include((edition_pages, "editions"))),
+    path("feeds/editions/", feeds.EditionsFeed(), name="feed-editions"),
+    path("feeds/changes/", feeds.ChangesFeed(), name="feed-changes"),
 ]

@@ -62,8 +62,10 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 choices = ", ".join(sorted(known - {api_settings.URL_FORMAT_OVERRIDE})) or "none"
                 errors[name[:50]] = [f"Unknown parameter. This resource takes: {choices}."]
         requested_format = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
-        if requested_format not in (None, "", "json"):
-            errors[api_settings.URL_FORMAT_OVERRIDE] = [f"'{requested_format[:50]}' is not a format of this API; "
-                                                         "the only one is 'json'."]
+        formats = sorted({renderer.format for renderer in self.get_renderers()} - {"api"})
+        if requested_format not in (None, "", *formats):
+            errors[api_settings.URL_FORMAT_OVERRIDE] = [
+                f"'{requested_format[:50]}' is not a format of this resource; it answers in "
+                f"{' or '.join(repr(name) for name in formats)}."]
         if errors:
             raise ValidationError(errors)

@@ -33,12 +33,15 @@ class SnapshotViewSet(PublicReadOnlyViewSet):
         summary="Download a snapshot",
         description="json: the canonical JSON whose SHA-256 is the checksum; yaml: the dataset format (zip), "
                     "importable into an empty database; datapackage: a Frictionless Data Package (zip); report: "
-                    "a printable HTML review report.",
+                    "a printable HTML review report; panel: the state–mechanism–year panel (CSV, Correlates of "
+                    "War IGO codes 0 none, 1 full member, 2 associate or expected, 3 observer, -9 unknown); "
+                    "panel-codebook: its codebook (Markdown); popolo: mechanisms, states and organisations and their "
+                    "memberships as Popolo JSON.",
         parameters=[OpenApiParameter("format_name", str, OpenApiParameter.PATH, enum=sorted(exports.FORMATS))],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "application/zip"): OpenApiTypes.BINARY,
                    (200, "text/html"): OpenApiTypes.STR},
     )
-    @action(detail=True, url_path=r"download/(?P<format_name>json|yaml|datapackage|report)",
+    @action(detail=True, url_path=r"download/(?P<format_name>" + "|".join(exports.FORMATS) + ")",
             url_name="download", filter_backends=[], pagination_class=None)
     def download(self, request, slug=None, format_name=None):
         snapshot = get_object_or_404(selectors.public_snapshots(), slug=slug)

@@ -1,8 +1,10 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 
+from apps.curation.api.downloads import RENDERERS, csv_response, filtered, format_parameter, wants_csv
 from apps.curation.api.views import PublicReadOnlyViewSet
 
-from .. import selectors
+from .. import selectors, tables
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
 from .serializers import DocumentSerializer, MeetingSerializer
 
@@ -15,11 +17,15 @@ class MeetingViewSet(PublicReadOnlyViewSet):
     filterset_class = MeetingFilterSet
     ordering_fields = ["start_earliest", "title", "slug"]
     ordering = ["start_earliest", "slug"]
+    renderer_classes = RENDERERS
 
     def list_queryset(self):
         return selectors.meeting_api_list()
 
+    @extend_schema(parameters=[format_parameter("the meetings list")])
     def list(self, request, *args, **kwargs):
+        if wants_csv(request):
+            return csv_response(tables.MEETINGS, filtered(self, selectors.meeting_list()), "meetings")
         # The same representation as MeetingSerializer (the schema documents that), built from plain rows.
         page = self.paginate_queryset(self.filter_queryset(selectors.meeting_rows()))
         meeting_url = _url_maker(request, "api:meeting-detail")

@@ -4,10 +4,11 @@ changed since the previous edition."""
 from django.http import Http404
 from django.shortcuts import render
 
-from apps.dataset import exports
+from apps.dataset import citing, exports
 from apps.dataset.diff import compare
 from apps.dataset.report import previous_snapshot
 from apps.reviews import selectors
+from apps.site.views.citations import cite_links
 
 
 def edition_index(request):
@@ -36,4 +37,13 @@ def edition_detail(request, year):
         "changes": changes,
         "formats": exports.FORMATS,
         "other_editions": selectors.published_editions().exclude(pk=edition.pk),
+        "citations": citing.formatted(citing.edition_item(edition)),
+        "cite_links": cite_links("editions:cite", edition.year),
+        **(_snapshot_citation(request, latest) if latest else {}),
     })
+
+
+def _snapshot_citation(request, snapshot):
+    item = citing.snapshot_item(snapshot, citing.snapshot_url(request, snapshot))
+    return {"snapshot_citations": citing.formatted(item),
+            "snapshot_cite_links": cite_links("editions:cite-snapshot", snapshot.edition.year, snapshot.slug)}

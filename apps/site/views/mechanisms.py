@@ -9,14 +9,16 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from apps.mechanisms import charts, selectors
+from apps.dataset import citing
+from apps.mechanisms import charts, selectors, tables
 from apps.mechanisms.classification import Governance, Kind, Status
 from apps.mechanisms.filtersets import MechanismFilterSet
 from apps.mechanisms.models import Participation
 from apps.meetings.selectors import meeting_count
 from apps.reviews.selectors import latest_published_edition
 from apps.site import maps
-from apps.site.filtering import FilteredListView, FilterProblem, url_without
+from apps.site.filtering import FilteredListView, FilterProblem, download_format, download_links, url_without
+from apps.site.views.citations import cite_links, mechanism_citation
 from apps.site.views.meetings import meetings_by_year
 
 FILTER_LABELS = {
@@ -88,6 +90,8 @@ class MechanismDirectory(FilteredListView):
     section = "mechanisms"
     filterset_class = MechanismFilterSet
     labels = FILTER_LABELS
+    table = tables.DIRECTORY
+    download_name = "mechanisms"
 
     def get_queryset(self):
         return selectors.mechanism_directory()
@@ -133,13 +137,21 @@ def _matrix_order_problem(request, value):
 def mechanism_detail(request, slug):
     mechanism = get_object_or_404(selectors.mechanism_page(), slug=slug)
     participations = list(mechanism.participations.all())
-    meetings = list(mechanism.meetings.all())
+    if download_format(request):
+        return tables.PARTICIPANTS.download(tables.by_role(participations), f"{mechanism.slug}-participants",
+                                            download_format(request))
     roles = participations_by_role(participations)
+    meetings = list(mechanism.meetings.all())
+    snapshot, citation = mechanism_citation(request, mechanism)
     return render(request, "mechanisms/detail.html", {
+        "cited_snapshot": snapshot,
+        "citations": citing.formatted(citation) if citation else None,
+        "cite_links": cite_links("mechanisms:cite", mechanism.slug),
         "section": "mechanisms",
         "mechanism": mechanism,
         "roles": roles,
         "participants_map": maps.participants_map(mechanism, roles),
+        "downloads": download_links(request),
         "meeting_years": meetings_by_year(meetings),
         "meetings_chart": charts.meetings_per_year(meetings),
         "meeting_count": len(meetings),

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.mechanisms.charts import meetings_per_year
 from apps.mechanisms.selectors import mechanism_choices
-from apps.meetings import selectors
+from apps.meetings import selectors, tables
 from apps.meetings.filtersets import MeetingFilterSet
 from apps.meetings.models import Meeting
 from apps.site.filtering import FilteredListView
@@ -27,6 +27,8 @@ class MeetingList(FilteredListView):
     section = "meetings"
     filterset_class = MeetingFilterSet
     labels = FILTER_LABELS
+    table = tables.MEETINGS
+    download_name = "meetings"
 
     def get_queryset(self):
         return selectors.meeting_list()

@@ -1,0 +1,134 @@
+"""Atom feeds to follow the record: published editions and snapshots, the public changes between
+snapshots, and those of one mechanism. Built with Django's syndication framework.
+
+A change is a sentence derived from two consecutive public snapshots (apps/dataset/public_changes.py):
+never who made it, why, or a private note.
+"""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from apps.curation.partial_dates import parse_or_none
+from apps.dataset.public_changes import recent_changes
+from apps.mechanisms.models import Mechanism
+from apps.reviews import selectors
+
+# The changes feeds compare this many of the latest public snapshots (each is read whole).
+SNAPSHOTS_COMPARED = 8
+ENTRIES = 100
+
+
+def _edition_date(edition):
+    if edition.published_at:
+        return edition.published_at
+    published = parse_or_none(edition.published) if edition.published else None
+    day = published.earliest if published else datetime.date(edition.year, 1, 1)
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+class EditionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Regional consultation mechanisms on migration: editions and snapshots"
+    subtitle = "Each published edition of the review, and each snapshot of its data, with its SHA-256 checksum."
+
+    def link(self):
+        return reverse("editions:index")
+
+    def items(self):
+        editions = [("edition", _edition_date(e), e) for e in selectors.published_editions()]
+        snapshot_list = selectors.public_snapshots().defer("content").order_by("-created_at", "-pk")[:ENTRIES]
+        entries = editions + [("snapshot", s.created_at, s) for s in snapshot_list]
+        return sorted(entries, key=lambda entry: entry[1], reverse=True)[:ENTRIES]
+
+    def item_title(self, item):
+        kind, _date, record = item
+        if kind == "edition":
+            return f"Edition {record.year} published: {record.title}"
+        return f"Snapshot {record.slug} of the {record.edition.year} edition: {record.title}"
+
+    def item_description(self, item):
+        kind, _date, record = item
+        if kind == "edition":
+            return f"{', '.join(record.authors)} ({record.year}). {record.title}. {record.publisher}."
+        counts = record.counts
+        return (f"The published dataset as of {record.as_of:%Y-%m-%d %H:%M} UTC: {counts.get('mechanisms', 0)} "
+                f"mechanisms, {counts.get('participations', 0)} participations, {counts.get('meetings', 0)} meetings. "
+                f"SHA-256 of its JSON: {record.checksum}.")
+
+    def item_link(self, item):
+        kind, _date, record = item
+        if kind == "edition":
+            return reverse("editions:detail", args=[record.year])
+        return reverse("api:snapshot-download", args=[record.slug, "json"])
+
+    def item_guid(self, item):
+        kind, _date, record = item
+        return f"{self.item_link(item)}#{kind}-{record.slug}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item[1]
+
+    def item_updateddate(self, item):
+        return item[1]
+
+
+class ChangesFeed(Feed):
+    """What changed between consecutive public snapshots, one entry per change."""
+
+    feed_type = Atom1Feed
+    title = "Regional consultation mechanisms on migration: changes"
+    subtitle = "Mechanisms added, participants who joined or left, roles, facts and meetings that changed."
+
+    def link(self):
+        return reverse("mechanisms:directory")
+
+    def items(self):
+        latest = selectors.public_snapshots().order_by("-created_at", "-pk")[:SNAPSHOTS_COMPARED]
+        return recent_changes(list(reversed(latest)))[:ENTRIES]
+
+    def item_title(self, change):
+        return change.sentence
+
+    def item_description(self, change):
+        return (f"Between snapshot {change.old.slug} ({change.old.as_of:%Y-%m-%d}) and snapshot {change.new.slug} "
+                f"({change.new.as_of:%Y-%m-%d}).")
+
+    def item_link(self, change):
+        return reverse("mechanisms:detail", args=[change.mechanism])
+
+    def item_guid(self, change):
+        return reverse("api:snapshot-diff", args=[change.old.slug, change.new.slug]) + f"#{change.position}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, change):
+        return change.new.created_at
+
+    def item_updateddate(self, change):
+        return change.new.created_at
+
+
+class MechanismFeed(ChangesFeed):
+    """The changes of one mechanism."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Mechanism.objects.only("slug", "name"), slug=slug)
+
+    def title(self, mechanism):
+        return f"{mechanism.name}: changes"
+
+    def subtitle(self, mechanism):
+        return f"What changed in the record of the {mechanism.name} from one public snapshot to the next."
+
+    def link(self, mechanism):
+        return reverse("mechanisms:detail", args=[mechanism.slug])
+
+    def items(self, mechanism):
+        latest = selectors.public_snapshots().order_by("-created_at", "-pk")[:SNAPSHOTS_COMPARED]
+        return recent_changes(list(reversed(latest)), mechanism=mechanism.slug)[:ENTRIES]

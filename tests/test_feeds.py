@@ -1,0 +1,96 @@
+"""Follow changes: Atom feeds of published editions and snapshots, of the public changes between snapshots,
+and of one mechanism's changes; never who changed what, why, or a private note."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.curation.history import recording
+from apps.curation.models import ChangeSet
+from apps.dataset.snapshots import create_snapshot
+from apps.mechanisms.models import Mechanism, Participation
+from apps.reviews.models import ReviewEdition
+from apps.states.models import State
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SECRET = "zqfeedsecret"
+
+
+def entries(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert SECRET not in response.content.decode().lower()
+    feed = ET.fromstring(response.content)
+    found = [{"title": e.find(f"{ATOM}title").text, "id": e.find(f"{ATOM}id").text,
+              "link": e.find(f"{ATOM}link").get("href"), "summary": (e.find(f"{ATOM}summary").text or "")}
+             for e in feed.findall(f"{ATOM}entry")]
+    assert len({entry["id"] for entry in found}) == len(found)  # every entry has its own id
+    return found
+
+
+@pytest.fixture
+def change(django_user_model):
+    """Cambodia joins the Colombo Process between two snapshots, by a named curator with a private reason."""
+    harns = ReviewEdition.objects.get(slug="harns-2013")
+    before = create_snapshot(edition=harns, title="Before")
+    curator = django_user_model.objects.create_user(username=f"{SECRET}-curator", password="x", is_staff=True)
+    curator.groups.set(Group.objects.all())  # curator and editor: the snapshot names them too
+    with recording(kind=ChangeSet.Kind.EDIT, user=curator, reason=f"{SECRET} reason"):
+        Participation.objects.create(
+            mechanism=Mechanism.objects.get(slug="colombo-process"), state=State.objects.get(alpha3="KHM"),
+            role="member", as_written="Cambodia", start="2014", curator_note=f"{SECRET} private note")
+    after = create_snapshot(edition=harns, title="After", user=curator)
+    return before, after
+
+
+def test_the_changes_feed_says_who_joined_which_mechanism_in_public_words_only(client, change):
+    before, after = change
+    found = entries(client, "/feeds/changes/")
+    colombo = Mechanism.objects.get(slug="colombo-process").name
+    joined = next(e for e in found if "Cambodia" in e["title"])
+    assert joined["title"] == f"Cambodia joined the {colombo} as member (2014–…)."
+    assert joined["link"] == "http://testserver/mechanisms/colombo-process/"
+    assert before.slug in joined["summary"] and after.slug in joined["summary"]
+
+
+def test_a_mechanism_feed_holds_only_that_mechanisms_changes(client, change):
+    colombo = entries(client, "/mechanisms/colombo-process/feed/")
+    assert [e["title"] for e in colombo if "Cambodia" in e["title"]]
+    assert all(e["link"].endswith("/mechanisms/colombo-process/") for e in colombo)
+    assert entries(client, "/mechanisms/bali-process/feed/") == []
+    assert client.get("/mechanisms/no-such-mechanism/feed/").status_code == 404
+
+
+def test_the_editions_feed_lists_published_editions_and_snapshots_with_their_checksums(client, change):
+    _before, after = change
+    found = entries(client, "/feeds/editions/")
+    assert any(e["title"].startswith("Edition 2013 published") for e in found)
+    snapshot = next(e for e in found if after.slug in e["title"])
+    assert after.checksum in snapshot["summary"]
+    assert snapshot["link"] == f"http://testserver/api/v1/snapshots/{after.slug}/download/json/"
+    assert found[0]["title"].startswith(f"Snapshot {after.slug}")  # newest first
+
+
+def test_the_pages_link_to_their_feeds(client):
+    assert 'href="/feeds/editions/"' in client.get("/editions/").content.decode()
+    assert 'href="/feeds/changes/"' in client.get("/").content.decode()
+    assert 'href="/mechanisms/apc/feed/"' in client.get("/mechanisms/apc/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feeds/editions/", "/feeds/changes/", "/mechanisms/colombo-process/feed/"])
+def test_a_feed_costs_a_fixed_number_of_queries(client, change, url):
+    def queries():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    before = queries()
+    create_snapshot(edition=ReviewEdition.objects.get(slug="harns-2013"), title="One more")
+    assert queries() == before
