@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 import yaml
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.mechanisms.models import Mechanism
@@ -199,7 +200,10 @@ def test_a_throttled_client_does_not_slow_the_others(live_server, monkeypatch, s
         thread.join(timeout=30)
     cache.clear()
 
-    assert flood_statuses.count(429) > 0 and set(flood_statuses) <= {200, 429}
+    # SQLite takes one writer at a time: a flooding thread may find it locked, which the site answers with a
+    # 503 and Retry-After (config/errors.py). The polite client below must still get every answer.
+    allowed = {200, 429, 503} if connection.vendor == "sqlite" else {200, 429}
+    assert flood_statuses.count(429) > 0 and set(flood_statuses) <= allowed
     assert [status for status, _ in during] == [200] * 5
     # Loose bound: refusing the flood is cheap, so the polite client stays within a few times its calm pace.
     assert statistics.median(t for _, t in during) < max(10 * statistics.median(calm), 0.5)
