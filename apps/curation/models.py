@@ -413,7 +413,8 @@ def repeated_citations(citations):
             if key in seen:
                 slug = citation.source.slug if citation.source_id else "?"
                 what = name if name == "the whole record" else f"'{name}'"
-                messages.append(f"'{slug} {citation.locator}' is cited twice for {what}: cite it once.")
+                cited = f"{slug} {citation.locator}".rstrip()
+                messages.append(f"'{cited}' is cited twice for {what}: cite it once.")
             seen.add(key)
     return messages
 

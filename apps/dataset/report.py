@@ -11,6 +11,7 @@ from apps.reviews.models import ReviewEdition, Snapshot
 
 from . import snapshots
 from .diff import compare
+from .yaml_format import parse_citation
 
 KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "other": "Other"}
 ROLE_GROUPS = (
@@ -97,6 +98,60 @@ def _participants(mechanism, roles):
             if p["role"] in roles and not (p["role"] in EXPECTED_ROLES and p["end"])]
 
 
+# The keys of a record that name a place in a source (a discrepancy's two sides).
+PLACES = ("recorded_source", "conflicting_source")
+
+
+def _cited_slugs(value, found):
+    """Add to ``found`` the slug of every source a record (and the rows inside it) cites."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list):
+                found.update(parse_citation(citation)[0] for citation in item)
+            elif key in PLACES and item:
+                found.add(parse_citation(item)[0])
+            else:
+                _cited_slugs(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _cited_slugs(item, found)
+    return found
+
+
+@dataclass(frozen=True)
+class Reference:
+    slug: str
+    authors: str
+    year: str
+    title: str
+    details: str  # publisher, series, kind of document
+    url: str
+    archive_url: str
+    accessed: str
+
+
+def references(dataset):
+    """The sources the dataset's citations use, as a reference list ordered by author (or title) and date:
+    review editions and, in a snapshot made since they have a table, the other sources (public fields only)."""
+    cited = set()
+    for key, value in dataset.items():
+        if key != "sources":
+            _cited_slugs(value, cited)
+    found = []
+    for edition in dataset["editions"]:
+        if edition["slug"] in cited:
+            series = ", ".join(part for part in (edition.get("series"), edition.get("series_number")) if part)
+            found.append(Reference(edition["slug"], "; ".join(edition.get("authors", ())), str(edition["year"]),
+                                   edition["title"], ". ".join(p for p in (edition.get("publisher"), series) if p),
+                                   edition.get("url", ""), "", ""))
+    for source in dataset.get("sources", ()):
+        if source["slug"] in cited:
+            found.append(Reference(source["slug"], "; ".join(source["authors"]), source["date"], source["title"],
+                                   source["publisher"] or source["document_type"].replace("-", " ").capitalize(),
+                                   source["url"], source["archive_url"], source["accessed"]))
+    return sorted(found, key=lambda r: ((r.authors or r.title).casefold(), r.year, r.slug))
+
+
 def context(snapshot):
     dataset = snapshots.content(snapshot)
     edition = snapshot.edition
@@ -142,4 +197,5 @@ def context(snapshot):
         "period": (period_start, edition.year), "previous": previous, "changes": changes,
         "meetings_chart": meetings_per_year(dated),
         "members_chart": members_per_mechanism(members),
+        "references": references(dataset),
     }
