@@ -178,10 +178,10 @@ def publish_refusals(edition, user):
     for problem in quality.blocking_problems():
         reasons.append(f"Data problem: {problem.record}: {problem.message}")
     # Publishing includes approved data only: a change proposed by the cut-off waits for its review first.
-    cut_off = f"by the cut-off ({edition.cut_off:%Y-%m-%d})" if edition.cut_off else "before publishing"
+    cut_off = f", by the cut-off ({edition.cut_off:%Y-%m-%d})," if edition.cut_off else ","
     for change_set in pending_before_cut_off(edition):
         reasons.append(f"Change set {change_set.pk} by {change_set.user or 'an unknown user'}, proposed "
-                       f"{change_set.created_at:%Y-%m-%d %H:%M} UTC {cut_off}, awaits review: approve or reject "
+                       f"{change_set.created_at:%Y-%m-%d %H:%M} UTC{cut_off} awaits review: approve or reject "
                        "it first.")
     return reasons
 
