@@ -216,7 +216,7 @@ def test_the_report_regenerates_the_four_annexes(snapshot):
     # Two header rows, then every mechanism the snapshot holds: the 25 reviewed, and the CBCP, which the
     # entry of its successor covers.
     assert annex_d.count("<tr>") == 2 + snapshot.counts["mechanisms"] == 2 + 26
-    assert "Cross-Border Cooperation Process</strong>: covered by the entry of its successor" in html
+    assert "Cross-Border Cooperation Process</strong> (CBCP): covered by the entry of its successor" in html
 
 
 # ----- diff -------------------------------------------------------------------------------------
