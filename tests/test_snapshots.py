@@ -213,7 +213,10 @@ def test_the_report_regenerates_the_four_annexes(snapshot):
         assert heading in html
     assert "Bali Process" in html and snapshot.checksum in html and "<svg" in html
     annex_d = html.split('id="annex-d"')[1].split("</table>")[0]
-    assert annex_d.count("<tr>") == 2 + 25  # two header rows, then the 25 reviewed mechanisms (not the CBCP)
+    # Two header rows, then every mechanism the snapshot holds: the 25 reviewed, and the CBCP, which the
+    # entry of its successor covers.
+    assert annex_d.count("<tr>") == 2 + snapshot.counts["mechanisms"] == 2 + 26
+    assert "Cross-Border Cooperation Process</strong> (CBCP): covered by the entry of its successor" in html
 
 
 # ----- diff -------------------------------------------------------------------------------------

@@ -175,6 +175,7 @@ def test_a_changed_value_no_longer_credits_the_source_of_the_old_one(curator_cli
     edition = factories.edition(slug="annual-2026", year=2026, title="2026 annual review")
     ReviewEntry.objects.create(edition=edition, mechanism=almaty, kind=almaty.kind, governance=almaty.governance,
                                region=almaty.region)
+    factories.leave_out_the_rest(edition)
     publishing.submit_for_review(edition=edition, user=editor)
     approve_all(edition)
     with pytest.raises(publishing.PublishRefused) as refusal:

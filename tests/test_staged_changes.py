@@ -266,6 +266,7 @@ def test_publishing_refuses_while_a_proposal_awaits_review_and_names_it(cora, ed
         mechanism = Mechanism.objects.get(slug=slug)
         ReviewEntry.objects.create(edition=edition, mechanism=mechanism, kind=mechanism.kind,
                                    governance=mechanism.governance, region=mechanism.region)
+    factories.leave_out_the_rest(edition)
     publishing.submit_for_review(edition=edition, user=editor)
     edition.entries.update(status=ReviewEntry.Status.APPROVED)
     proposal = propose(client, Mechanism.objects.get(slug="midwa"), name="Unreviewed name")

@@ -7,13 +7,13 @@ from types import SimpleNamespace
 
 from apps.curation.partial_dates import parse_or_none_lenient
 from apps.mechanisms.charts import MEETING_COLOUR, meetings_per_year
-from apps.reviews.models import ReviewEdition, Snapshot
+from apps.reviews.models import LeftOut, ReviewEdition, Snapshot
 
 from . import snapshots
 from .diff import compare
 from .yaml_format import parse_citation
 
-KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "other": "Other"}
+KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "global": "Global process", "other": "Other"}
 ROLE_GROUPS = (
     ("Members", ("member", "expected-member", "suspended-member")),
     ("Observers and partners", ("observer", "expected-observer", "intermittent-observer", "partner")),
@@ -74,18 +74,27 @@ def previous_snapshot(snapshot):
     return Snapshot.objects.filter(edition=edition).order_by("-created_at").first()
 
 
-def _reviewed(dataset, edition_slug):
-    """(mechanism, classification) for the mechanisms this edition reviews (all of them if it has no entries)."""
+def _reviewed(dataset, edition):
+    """(mechanism, classification) for every mechanism the snapshot holds: as the edition's entry classifies
+    it, or, where the edition has no entry for it, as the dataset does, with the reason the edition left it
+    out (``left_out``; empty when it gave none, as an edition published before reasons were asked)."""
     regions = {r["slug"]: r for r in dataset["regions"]}
+    reasons = dict(LeftOut.objects.filter(edition=edition).values_list("mechanism__slug", "reason"))
+    reviewed_successors = {m["predecessor"]: m for m in dataset["mechanisms"] if m.get("predecessor") and any(
+        e["edition"] == edition.slug for e in m["review_entries"])}
     rows = []
     for mechanism in dataset["mechanisms"]:
-        entry = next((e for e in mechanism["review_entries"] if e["edition"] == edition_slug), None)
-        rows.append((mechanism, entry or {"kind": mechanism["kind"], "governance": mechanism["governance"],
-                                          "region": mechanism["region"], "section": ""}, entry is not None))
-    if any(has_entry for _m, _c, has_entry in rows):
-        rows = [row for row in rows if row[2]]
-    return [(m, {**c, "region_name": regions[c["region"]]["name"], "region_order": regions[c["region"]]["order"],
-                 "label": _label(c["kind"], c["governance"])}) for m, c, _has in rows]
+        entry = next((e for e in mechanism["review_entries"] if e["edition"] == edition.slug), None)
+        classification = entry or {"kind": mechanism["kind"], "governance": mechanism["governance"],
+                                   "region": mechanism["region"], "section": ""}
+        rows.append((mechanism, {
+            **classification, "region_name": regions[classification["region"]]["name"],
+            "region_order": regions[classification["region"]]["order"],
+            "label": _label(classification["kind"], classification["governance"]),
+            "has_entry": entry is not None, "left_out": "" if entry else reasons.get(mechanism["slug"], ""),
+            "covered_by": None if entry else reviewed_successors.get(mechanism["slug"]),
+        }))
+    return rows
 
 
 EXPECTED_ROLES = ("expected-member", "expected-observer")
@@ -155,9 +164,9 @@ def references(dataset):
 def context(snapshot):
     dataset = snapshots.content(snapshot)
     edition = snapshot.edition
-    reviewed = _reviewed(dataset, edition.slug)
-    kind_order = {("rcp", "stand-alone"): 0, ("rcp", "pillar"): 1, ("irf", "stand-alone"): 2, ("irf", "pillar"): 3,
-                  ("other", "stand-alone"): 4, ("other", "pillar"): 5}
+    reviewed = _reviewed(dataset, edition)
+    kind_order = {(kind, governance): index for index, (kind, governance) in enumerate(
+        (kind, governance) for kind in KIND_LABELS for governance in ("stand-alone", "pillar"))}
 
     by_region = defaultdict(list)
     for mechanism, classification in sorted(
@@ -194,6 +203,8 @@ def context(snapshot):
     return {
         "snapshot": snapshot, "edition": edition, "counts": snapshot.counts,
         "annex_a": list(by_region.items()), "annex_b": annex_b, "annex_c": annex_c, "annex_d": annex_d,
+        "not_reviewed": [(m, c) for m, c in annex_d if not c["has_entry"]],
+        "has_global": any(c["kind"] == "global" for _m, c in reviewed),
         "period": (period_start, edition.year), "previous": previous, "changes": changes,
         "meetings_chart": meetings_per_year(dated),
         "members_chart": members_per_mechanism(members),
