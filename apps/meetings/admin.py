@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, add_inline
-from apps.curation.admin_citing import cite_selected
+from apps.curation.admin_citing import CitingInline, cite_selected
 from apps.mechanisms.admin import MechanismNameInline
 from apps.mechanisms.models import Mechanism
 
@@ -34,7 +34,7 @@ class DocumentInline(CuratedInline):
     show_change_link = True
 
 
-class MechanismMeetingInline(CuratedInline):
+class MechanismMeetingInline(CitingInline, CuratedInline):
     """A mechanism's meetings, on the mechanism's admin page."""
 
     model = Meeting
@@ -47,7 +47,7 @@ class MechanismMeetingInline(CuratedInline):
         return super().get_queryset(request).select_related("host", "mechanism")
 
 
-class MechanismDocumentInline(CuratedInline):
+class MechanismDocumentInline(CitingInline, CuratedInline):
     """A mechanism's documents, on the mechanism's admin page."""
 
     model = Document
