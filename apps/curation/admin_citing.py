@@ -150,12 +150,20 @@ class RowCitationForm(forms.Form):
     covers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
                                        label="for the fields", help_text="None ticked: the whole row.")
 
+    class Media:
+        js = ["curation/citing_rows.js"]
+
     def __init__(self, model, *args, web_pages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.model = model
         self.fields["covers"].choices = _covers_choices(model)
         self.web_pages = {} if web_pages is None else web_pages  # one source per address pasted in one save
         self.cited_source = None
+        if self.folded and not self.is_used:
+            for field in self.fields.values():  # sent once opened (static/curation/citing_rows.js)
+                field.widget.attrs["disabled"] = True
+
+    folded = True  # shown folded in its row: its fields are sent only when the curator opens it
 
     @property
     def is_used(self):
@@ -200,6 +208,7 @@ class TickedRowsCitationForm(RowCitationForm):
     """One source and locator for every row ticked in a table."""
 
     rows = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.MultipleHiddenInput)
+    folded = False
 
     def __init__(self, model, row_ids, *args, **kwargs):
         super().__init__(model, *args, **kwargs)
@@ -345,17 +354,18 @@ class CitingFormSet:
                 right = False
         return right
 
-    @transaction.atomic
     def save_citations(self, user):
-        """Save the citations validated with the rows, after the rows (a new row has its id now)."""
-        saved = []
-        for form, _citing, citation in getattr(self, "citations_to_save", ()):
-            source = citation.source
-            if source.pk is None:
-                save_source(source)
-            saved += cite([form.instance], source=source, locator=citation.locator, covers=citation.covers,
-                          quotation=citation.quotation, user=user)
-        self.citations_to_save = []
+        """Save the citations validated with the rows, after the rows (a new row has its id now); all or none."""
+        to_save, self.citations_to_save, saved = getattr(self, "citations_to_save", []), [], []
+        if not to_save:
+            return saved
+        with transaction.atomic():
+            for form, _citing, citation in to_save:
+                source = citation.source
+                if source.pk is None:
+                    save_source(source)
+                saved += cite([form.instance], source=source, locator=citation.locator, covers=citation.covers,
+                              quotation=citation.quotation, user=user)
         return saved
 
 
