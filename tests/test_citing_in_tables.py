@@ -246,3 +246,46 @@ def test_a_curator_without_the_right_to_cite_sees_no_citing_control(django_user_
     client.force_login(user)
     page, _form = open_page(client, factories.mechanism())
     assert "Cite this row" not in page and 'name="participations-cite-rows"' not in page
+
+
+def test_a_new_web_page_takes_the_title_the_curator_gives_and_the_public_reads_it(curator_client):
+    mechanism = factories.mechanism()
+    row = factories.participation(mechanism, "AFG", "member")
+    _html, form = open_page(curator_client, mechanism)
+    i = row_index(form, "participations", row.pk)
+    form.update({f"participations-{i}-cite-new_web_page_title": "Members of the process",
+                 f"participations-{i}-cite-locator": "#m"})
+    response = curator_client.post(page_url(mechanism), form)
+    assert "A title is for a new web page: paste its address too." in response.content.decode()
+
+    form[f"participations-{i}-cite-new_web_page"] = MEMBERS_PAGE
+    response = curator_client.post(page_url(mechanism), form)
+    assert response.status_code == 302, errors_on(response.content.decode())
+    assert Source.objects.get(url=MEMBERS_PAGE).title == "Members of the process"
+    public = Client().get(f"/mechanisms/{mechanism.slug}/").content.decode()
+    assert f'<a href="{MEMBERS_PAGE}" rel="nofollow noopener">Members of the process</a>' in public
+
+
+def test_pasting_a_registered_address_in_a_records_own_citation_row_cites_that_source(curator_client):
+    from .test_sources import add_citation_row  # noqa: PLC0415
+
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    page = save_source(Source(slug="almaty-members", kind="web-page", title="Members", url=MEMBERS_PAGE))
+    response = add_citation_row(curator_client, almaty, new_web_page=MEMBERS_PAGE, locator="#launch",
+                                covers="founded", position=9)
+    assert response.status_code == 302, errors_on(response.content.decode())
+    assert Source.objects.filter(url=MEMBERS_PAGE).count() == 1
+    assert ("almaty-members", "#launch", "founded") in cited(almaty)
+    assert Source.objects.get(pk=page.pk).version == page.version
+
+
+def test_rows_ticked_without_a_source_are_not_silently_left_uncited(curator_client):
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    row = almaty.participations.order_by("pk").first()
+    _page, form = open_page(curator_client, almaty)
+    form["participations-cite-rows"] = [str(row.pk)]
+    form["status_note"] = "Checked."
+    response = curator_client.post(page_url(almaty), form)
+    assert response.status_code == 200
+    assert "Choose the source, or paste a web page" in response.content.decode()
+    assert Mechanism.objects.get(pk=almaty.pk).status_note != "Checked."

@@ -45,8 +45,11 @@ class CitationForm(forms.ModelForm):
                 found = source_for_url(url)
             except ValidationError as error:
                 raise ValidationError({"new_web_page": [m for ms in error.message_dict.values() for m in ms]}) from None
-            self.new_source = found if found.pk is None else None
-            self.instance.source = cleaned["source"] = found
+            self.instance.source = found
+            if found.pk is None:
+                self.new_source = found
+            else:  # already registered: cited like a source chosen in the list
+                cleaned["source"] = found
         elif not source and self.has_changed():
             self.add_error("source", "Choose the source, or paste a new web page's address.")
         return cleaned
@@ -143,6 +146,9 @@ class RowCitationForm(forms.Form):
     new_web_page = forms.URLField(required=False, max_length=2000, assume_scheme="https", label="or a web page",
                                   help_text="Or paste a web page's address: it is registered as a source (an "
                                             "address already registered cites that source).")
+    new_web_page_title = forms.CharField(required=False, max_length=Source._meta.get_field("title").max_length,
+                                         label="its title", help_text="Optional: the new web page's title as it "
+                                                                      "reads; by default its address.")
     locator = forms.CharField(required=False, max_length=Citation._meta.get_field("locator").max_length,
                               help_text="A page, section, paragraph or URL fragment: 'p. 14', '#members'.")
     quotation = forms.CharField(required=False, max_length=Citation._meta.get_field("quotation").max_length,
@@ -185,10 +191,12 @@ class RowCitationForm(forms.Form):
             self.add_error("source", "Choose the source, or paste a web page's address.")
         if not (cleaned.get("locator") or "").strip():
             self.add_error("locator", "Say where in the source it is stated: a page, section or URL fragment.")
+        if cleaned.get("new_web_page_title") and not url:
+            self.add_error("new_web_page_title", "A title is for a new web page: paste its address too.")
         if url:
             if url not in self.web_pages:
                 try:
-                    self.web_pages[url] = source_for_url(url)
+                    self.web_pages[url] = source_for_url(url, title=cleaned.get("new_web_page_title", ""))
                 except ValidationError as error:
                     self.add_error("new_web_page", [m for ms in error.message_dict.values() for m in ms])
                     return cleaned
@@ -213,16 +221,12 @@ class TickedRowsCitationForm(RowCitationForm):
     def __init__(self, model, row_ids, *args, **kwargs):
         super().__init__(model, *args, **kwargs)
         self.fields["rows"].choices = [(pk, pk) for pk in row_ids]
-        self.order_fields(["source", "new_web_page", "locator", "quotation", "covers"])
+        self.order_fields(["source", "new_web_page", "new_web_page_title", "locator", "quotation", "covers"])
 
-    @property
-    def is_used(self):
-        return self.is_bound and any(self[name].data not in (None, "", []) for name in self.fields if name != "rows")
-
-    def clean(self):
+    def clean(self):  # rows ticked and no source: the curator is told, the ticks are not ignored
         cleaned = super().clean()
         if not cleaned.get("rows") and "rows" not in self.errors:
-            raise ValidationError("Tick the rows to cite it for, in the 'Cite' column.")
+            raise ValidationError("Tick the rows to cite it for, in the 'Sources' column of the table.")
         return cleaned
 
 

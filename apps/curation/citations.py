@@ -127,8 +127,9 @@ def web_page_from_url(url, *, title=""):
     return source
 
 
-def source_for_url(url):
+def source_for_url(url, *, title=""):
     """The source to cite for a pasted address: the source already registered with exactly this address
-    (pasting it twice registers nothing twice), else a new web page for it, validated and not saved."""
+    (pasting it twice registers nothing twice), else a new web page for it (titled ``title``, by default
+    its address), validated and not saved."""
     registered = Source.objects.filter(url=url).order_by("pk").first()
-    return registered if registered is not None else web_page_from_url(url)
+    return registered if registered is not None else web_page_from_url(url, title=title)
