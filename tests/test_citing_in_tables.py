@@ -289,3 +289,21 @@ def test_rows_ticked_without_a_source_are_not_silently_left_uncited(curator_clie
     assert response.status_code == 200
     assert "Choose the source, or paste a web page" in response.content.decode()
     assert Mechanism.objects.get(pk=almaty.pk).status_note != "Checked."
+
+
+def test_citing_fields_posted_by_someone_who_may_not_cite_are_refused(django_user_model):
+    from django.contrib.auth.models import Permission  # noqa: PLC0415
+
+    user = django_user_model.objects.create_user(username="no-citing", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_mechanism", "change_mechanism",
+                                                                      "view_participation", "change_participation"]))
+    client = Client()
+    client.force_login(user)
+    mechanism = factories.mechanism()
+    row = factories.participation(mechanism, "AFG", "member")
+    _page, form = open_page(client, mechanism)
+    form.update({"participations-cite-rows": [str(row.pk)], "participations-cite-new_web_page": MEMBERS_PAGE,
+                 "participations-cite-locator": "#m"})
+    response = client.post(page_url(mechanism), form)
+    assert response.status_code == 200 and "You may not cite sources" in response.content.decode()
+    assert cited(row) == [] and not Source.objects.filter(url=MEMBERS_PAGE).exists()

@@ -283,6 +283,10 @@ class CitingFormSet:
         self.citations_to_save = []
         if not self.is_bound:
             return
+        if not getattr(self, "can_cite", True):
+            if self.citing_ticked.is_used or any(form.citing.is_used for form in self.forms):
+                self._non_form_errors.append(ValidationError("You may not cite sources: it takes the curator role."))
+            return
         problems = False
         deleted = set(self.deleted_forms) if self.can_delete else set()
         by_row = {}
