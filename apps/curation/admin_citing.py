@@ -157,6 +157,7 @@ class RowCitationForm(forms.Form):
                                        label="for the fields", help_text="None ticked: the whole row.")
 
     class Media:
+        css = {"all": ["curation/citing_rows.css"]}
         js = ["curation/citing_rows.js"]
 
     def __init__(self, model, *args, web_pages=None, **kwargs):
