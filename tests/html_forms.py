@@ -16,6 +16,8 @@ class _FormParser(HTMLParser):
         if not self.inside:
             return
         name = attrs.get("name")
+        if "disabled" in attrs:  # a browser does not send a disabled field
+            name = None
         if tag == "input" and name:
             kind = attrs.get("type", "text")
             if kind in {"checkbox", "radio"}:

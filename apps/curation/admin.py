@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import accounts, people, review, timeline  # noqa: F401  (they register the team's accounts and roles)
 from .admin_citing import CitationForm
-from .citations import follow_changes
+from .citations import CitingRefused, follow_changes
 from .history import current_change_set
 from .models import ChangeSet, Citation, CitedModel, ConcurrentEditError, Source, repeated_citations
 from .records import PLACE, declared_fields_of
@@ -568,6 +568,10 @@ class CuratedAdmin(SimpleHistoryAdmin):
             # Two saves raced between the form's check and the database: nothing was written.
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
+        except CitingRefused as refusal:
+            # A citation checked with the form was refused when saved (someone cited the same place meanwhile).
+            self.message_user(request, f"Nothing was saved. {refusal}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         change_set = current_change_set()
@@ -592,6 +596,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        if hasattr(formset, "save_citations"):  # the citations asked for in a table's rows (CitingInline)
+            formset.save_citations(request.user)
         for row in getattr(formset, "deleted_elsewhere", ()):
             record = row._deleted_elsewhere
             self.message_user(request, f"{record.history_user or 'Someone else'} deleted the "

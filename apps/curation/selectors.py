@@ -7,10 +7,21 @@ from django.db.models import Prefetch
 
 from .models import Citation
 
+# What an app above this one links to a source and the pages show with it (the meetings app: the outcome
+# document a source is, with its mechanism), as lookups from the source; read with the citation, in the
+# same query.
+_source_links = []
+
+
+def show_with_sources(*lookups):
+    """Read ``lookups`` (relations of a source, e.g. 'outcome_document__mechanism') with every public citation."""
+    _source_links.extend(lookup for lookup in lookups if lookup not in _source_links)
+
 
 def public_citations():
     """Citations of public sources only: where an unpublished edition cites a record is not public yet."""
-    return Citation.objects.current().filter(source__is_public=True).select_related("source").order_by("position", "pk")
+    return (Citation.objects.current().filter(source__is_public=True)
+            .select_related("source", *(f"source__{lookup}" for lookup in _source_links)).order_by("position", "pk"))
 
 
 def citations_prefetch(lookup="sources"):
