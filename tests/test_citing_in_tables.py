@@ -112,9 +112,23 @@ def test_a_meeting_and_a_document_are_cited_in_their_rows_with_the_fields_they_s
     assert "test-report-2014 p. 2" in page.split('id="meetings-group"')[1].split('id="documents-group"')[0]
 
 
+def test_a_web_page_is_cited_whole_in_a_row_and_for_ticked_rows_with_no_locator(curator_client):
+    almaty = Mechanism.objects.get(slug="almaty-process")
+    first, second, third = almaty.participations.order_by("pk")[:3]
+    _page, form = open_page(curator_client, almaty)
+    i = row_index(form, "participations", first.pk)
+    form.update({f"participations-{i}-cite-new_web_page": MEMBERS_PAGE})
+    form["participations-cite-rows"] = [str(second.pk), str(third.pk)]
+    form.update({"participations-cite-new_web_page": MEMBERS_PAGE})
+    response = curator_client.post(page_url(almaty), form)
+    assert response.status_code == 302, errors_on(response.content.decode())
+    slug = Source.objects.get(url=MEMBERS_PAGE).slug
+    assert [cited(row)[-1] for row in (first, second, third)] == [(slug, "", "")] * 3
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"cite-new_web_page": "ftp://example.org/members", "cite-locator": "#m"}, "starts with http"),
-    ({"cite-source": "harns-2013"}, "Say where in the source it is stated"),
+    ({"cite-source": "harns-2013"}, "only a web page or a dataset may be cited whole"),
     ({"cite-locator": "#m"}, "Choose the source, or paste a web page"),
     ({"cite-source": "harns-2013", "cite-locator": "x" * 501}, "at most 500 characters"),
     ({"cite-source": "harns-2013", "cite-locator": "p. 1", "cite-covers": ["Member since"]},

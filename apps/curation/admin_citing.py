@@ -70,7 +70,9 @@ class CiteSelectedForm(forms.Form):
     source = forms.ModelChoiceField(queryset=Source.objects.order_by("slug"), required=False)
     new_web_page = forms.URLField(required=False, max_length=2000, assume_scheme="https",
                                   label="or a new web page", help_text="Its address: it is registered as a source.")
-    locator = forms.CharField(max_length=500, help_text="A page, section, paragraph or URL fragment.")
+    locator = forms.CharField(required=False, max_length=500,
+                              help_text="A page, section, paragraph or URL fragment; a web page or a dataset may be "
+                                        "cited whole, with none.")
     covers = forms.CharField(required=False, max_length=1000,
                              help_text="Optional: the fields it supports, comma-separated; empty for the whole row.")
     quotation = forms.CharField(required=False, max_length=500)
@@ -190,8 +192,6 @@ class RowCitationForm(forms.Form):
             raise ValidationError("Choose a source or paste a web page's address, not both.")
         if not url and not source and "new_web_page" not in self.errors:
             self.add_error("source", "Choose the source, or paste a web page's address.")
-        if not (cleaned.get("locator") or "").strip():
-            self.add_error("locator", "Say where in the source it is stated: a page, section or URL fragment.")
         if cleaned.get("new_web_page_title") and not url:
             self.add_error("new_web_page_title", "A title is for a new web page: paste its address too.")
         if url:
