@@ -111,3 +111,39 @@ def test_the_build_script_reduces_a_topojson_to_the_asset_format(tmp_path):
     world = json.loads(result.stdout)
     assert world["states"]["FRA"]["d"].startswith("M") and not world["states"]["FRA"]["small"]
     assert world["states"]["TUV"]["small"]
+
+
+NUMERIC_ATTRIBUTE = re.compile(r'\s(?:cx|cy|r|x|y|x1|x2|y1|y2|width|height)="([^"]*)"')
+
+
+def _project(lon, lat):
+    """The asset's projection (scripts/build_world_map.py): plate carrée, 1000 px wide, from 84°N."""
+    scale = 1000 / 360
+    return (lon + 180) * scale, (84 - lat) * scale
+
+
+@pytest.mark.parametrize("language", ["", "/fr", "/es"])
+def test_cabo_verde_and_the_gambia_are_marked_where_they_are_in_every_language(visitor, language):
+    """French and Spanish write decimals with a comma: "434,3" is no SVG coordinate, and the browser drew the
+    marker at the map's top-left corner. Every marker must stand inside its state's box of longitudes and
+    latitudes, in every language."""
+    html = visitor.get(f"{language}/mechanisms/midwa/").content.decode()
+    _states, figure = drawn_states(html, "participants-map")
+    boxes = {"CPV": (-25.5, -22.5, 14.7, 17.3), "GMB": (-17.0, -13.6, 13.0, 13.9)}
+    for alpha3, (west, east, south, north) in boxes.items():
+        group = re.search(rf'<g class="state" data-alpha3="{alpha3}">.*?</g>', figure).group(0)
+        circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)"', group)
+        x, y = float(circle.group(1)), float(circle.group(2))
+        (left, top), (right, bottom) = _project(west, north), _project(east, south)
+        assert left <= x <= right and top <= y <= bottom, (alpha3, x, y)
+
+
+@pytest.mark.parametrize("language", ["/fr", "/es"])
+@pytest.mark.parametrize("path", ["/mechanisms/", "/mechanisms/bali-process/", "/states/SEN/"])
+def test_the_drawings_numbers_are_written_with_a_point_in_every_language(visitor, language, path):
+    html = visitor.get(language + path).content.decode()
+    svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+    assert svgs
+    for svg in svgs:
+        for value in NUMERIC_ATTRIBUTE.findall(svg):
+            assert re.fullmatch(r"-?[0-9]+(\.[0-9]+)?%?", value), value
