@@ -1,6 +1,7 @@
 """The site in English, French and Spanish: complete catalogues, translated pages, names and dates."""
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -238,3 +239,37 @@ def test_the_pages_in_french_and_spanish_are_cached_like_the_english_ones(visito
     response = visitor.get(path)
     assert response["Cache-Control"].startswith("public, max-age=")
     assert visitor.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_a_name_the_same_in_french_is_marked_french_not_english(visitor):
+    """'France', 'Mali', 'Togo' are French names too: marked English, a French screen reader read them with an
+    English voice."""
+    assert localization.state_name(State.objects.get(alpha3="FRA"), "fr") == ("France", "fr")
+    assert localization.state_name(State.objects.get(alpha3="MLI"), "es") == ("Malí", "es")
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert '<a href="/fr/states/MLI/">Mali</a>' in html and '<span lang="en">Mali</span>' not in html
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("", ["Benin", "Burkina Faso", "Cabo Verde", "Côte d'Ivoire", "Gambia", "Ghana"]),
+    ("/fr", ["Bénin", "Burkina Faso", "Cap-Vert", "Côte d'Ivoire", "Gambie", "Ghana"]),
+])
+def test_the_members_are_listed_in_the_order_of_their_names_in_the_visitors_language(visitor, language, expected):
+    """They were listed in the order of the names as the source writes them: 'the Gambia' and 'the Niger'
+    came after Togo, whatever the language."""
+    for prefix in (language, "/es"):
+        html = visitor.get(f"{prefix}/mechanisms/midwa/").content.decode()
+        table = html[html.index('id="role-1"'):]
+        table = table[:table.index("</table>")]
+        names = [unescape(name) for name in
+                 re.findall(r'<th scope="row"><a href="[^"]+">(?:<span lang="en">)?([^<]+)<', table)]
+        assert names == sorted(names, key=localization.sort_key) and len(names) == 15
+        if prefix == language:
+            assert names[:6] == expected
+
+
+def test_a_french_list_puts_a_space_before_its_semicolons(visitor):
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert "17 États participent : Membre, présidence ou groupe de pilotage, 15 ; Observateur" in html
+    html = visitor.get("/es/mechanisms/midwa/").content.decode()
+    assert "grupo directivo, 15; Observador" in html

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from apps.mechanisms.charts import ROLE_TONES, TONE_ORDER
 
@@ -101,7 +101,7 @@ def participants_map(mechanism, roles):
     counts = {tone: sum(1 for pk in states if tones[pk] == tone) for tone in TONE_ORDER}
     summary = ngettext(
         "{count} state takes part: {detail}.", "{count} states take part: {detail}.", len(states)
-    ).format(count=len(states), detail="; ".join(
+    ).format(count=len(states), detail=pgettext("between the items of a list", "; ").join(
         f"{TONE_LABELS[tone]}, {counts[tone]}" for tone in TONE_ORDER if counts[tone]
     ))
     legend = [(str(TONE_LABELS[tone]), TONE_COLOURS[tone]) for tone in TONE_ORDER if counts[tone]]
