@@ -273,3 +273,13 @@ def test_a_french_list_puts_a_space_before_its_semicolons(visitor):
     assert "17 États participent : Membre, présidence ou groupe de pilotage, 15 ; Observateur" in html
     html = visitor.get("/es/mechanisms/midwa/").content.decode()
     assert "grupo directivo, 15; Observador" in html
+
+
+def test_the_feeds_speak_the_language_of_their_address(visitor):
+    response = visitor.get("/fr/feeds/editions/")
+    assert response.status_code == 200
+    feed = response.content.decode()
+    assert 'xml:lang="fr"' in feed
+    assert "<title>Mécanismes régionaux de consultation sur la migration : éditions et instantanés</title>" in feed
+    assert "<title>Mecanismos regionales de consulta sobre migración: cambios</title>" in visitor.get(
+        "/es/feeds/changes/").content.decode()
