@@ -283,3 +283,13 @@ def test_the_feeds_speak_the_language_of_their_address(visitor):
     assert "<title>Mécanismes régionaux de consultation sur la migration : éditions et instantanés</title>" in feed
     assert "<title>Mecanismos regionales de consulta sobre migración: cambios</title>" in visitor.get(
         "/es/feeds/changes/").content.decode()
+
+
+def test_a_citation_is_written_in_the_terms_of_the_page(visitor):
+    """The titles stay as recorded; what the citation says around them follows the page's language."""
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert "[Instantané du jeu de données harns-2013-" in html
+    assert re.search(r"«\s?Migration Dialogue for West Africa\s?»", html)  # Chicago, with French quotation marks
+    html = visitor.get("/es/mechanisms/midwa/").content.decode()
+    assert "[Instantánea del conjunto de datos harns-2013-" in html and ". En <i>" in html
+    assert "[Data set snapshot harns-2013-" in visitor.get("/mechanisms/midwa/").content.decode()
