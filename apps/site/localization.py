@@ -10,7 +10,6 @@
 
 import functools
 import gettext as gettext_module
-import unicodedata
 
 import pycountry
 from django.utils import translation
@@ -98,13 +97,6 @@ def state_name(state, code=None):
     # translate every ISO name, so an unchanged one is the language's own, to be read as such, not as English.
     return english_names[0], code
 
-
-def sort_key(name):
-    """How a list of names is ordered for a reader: without case, accents or a leading article ('the Gambia'
-    among the G, 'Égypte' among the E)."""
-    plain = "".join(character for character in unicodedata.normalize("NFKD", name)
-                    if not unicodedata.combining(character)).casefold()
-    return plain.removeprefix("the ")
 
 
 def mechanism_name(mechanism, code=None):

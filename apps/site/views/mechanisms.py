@@ -16,7 +16,7 @@ from apps.mechanisms.filtersets import MechanismFilterSet
 from apps.mechanisms.models import Participation
 from apps.meetings.selectors import meeting_count
 from apps.reviews.selectors import latest_published_edition
-from apps.site import localization, maps
+from apps.site import maps
 from apps.site.filtering import FilteredListView, FilterProblem, download_format, download_links, url_without
 from apps.site.views.citations import cite_links, mechanism_citation
 from apps.site.views.meetings import meetings_by_year
@@ -159,16 +159,9 @@ def mechanism_detail(request, slug):
 
 
 def participations_by_role(participations):
-    """[(role label, [participation…])] in the order of the roles, empty roles left out; in a role, those
-    whose start is recorded after the others, by that start, then by name in the page's language."""
+    """[(role label, [participation…])] in the order of the roles, empty roles left out."""
     groups = {}
     for participation in participations:
         groups.setdefault(participation.role, []).append(participation)
-    for group in groups.values():
-        group.sort(key=lambda participation: (
-            participation.start_earliest is not None, participation.start_earliest or "",
-            localization.sort_key(localization.state_name(participation.state)[0] if participation.state
-                                  else str(participation.organization)),
-        ))
     return [(label, groups[value]) for value, label in Participation.Role.choices if value in groups]
 
