@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .classification import Kind, Status
 from .models import Participation
@@ -428,7 +428,8 @@ def _matrix_summary(columns, rows, pairs):
         + " " + _("{count} of them in more than one.").format(count=several)
     )
     if pairs:
-        text += " " + _("The mechanisms sharing the most states:") + " " + "; ".join(
+        separator = pgettext("between the items of a list", "; ")
+        text += " " + _("The mechanisms sharing the most states:") + " " + separator.join(
             _("{first} and {second} ({shared})").format(
                 first=chart_name(pair.first), second=chart_name(pair.second), shared=pair.shared)
             for pair in pairs

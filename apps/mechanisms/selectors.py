@@ -4,7 +4,8 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import CharField, F, Max, Prefetch, Q, Value
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy
 
 from apps.curation.selectors import citations_prefetch
 from apps.states.models import State
@@ -161,7 +162,9 @@ def mechanism_page():
             "participations",
             queryset=Participation.objects.select_related("state", "organization")
             .prefetch_related(citations_prefetch())
-            .order_by("start_earliest", "as_written", "pk"),
+            # By recorded name, the same in every language and in the downloads: as the source writes them,
+            # 'the Gambia' and 'the Niger' came after Togo.
+            .order_by("start_earliest", Coalesce("state__name", "organization__name"), "pk"),
         ),
         Prefetch(
             "meetings",
@@ -200,6 +203,12 @@ _CHANGE_PARTS = (
     ("meetings", "mechanism_id", "meetings"),
     ("documents", "mechanism_id", "outcome documents"),
 )
+# How a page names each part, in the visitor's language.
+CHANGE_PART_LABELS = {
+    "facts": gettext_lazy("facts"), "other names": gettext_lazy("other names"),
+    "participants": gettext_lazy("participants"), "meetings": gettext_lazy("meetings"),
+    "outcome documents": gettext_lazy("outcome documents"),
+}
 
 
 def recent_mechanism_changes(limit=10):
