@@ -14,6 +14,7 @@ from apps.curation.models import ChangeSet
 from apps.dataset import publishing, snapshots
 from apps.mechanisms.models import Mechanism, Participation
 from apps.reviews.models import ReviewEdition, ReviewEntry
+from apps.states.models import State
 
 from . import factories
 from .html_forms import form_data
@@ -169,7 +170,7 @@ def test_two_proposals_on_one_field_are_a_conflict_the_editor_resolves(cora, car
     mechanism = factories.mechanism(name="Approved Name", status="active")
     first = propose(cora_client, mechanism, name="Cora's Name")
     second = propose(carl_client, mechanism, name="Carl's Name")
-    other_field = propose(carl_client, mechanism, status="inactive")
+    other_field = propose(editor_client, mechanism, status="inactive")  # an editor's plain save proposes too
 
     page = editor_client.get(f"/admin/curation/changeset/{first.pk}/change/").content.decode()
     assert 'id="overlapping"' in page and f"Change set {second.pk}" in page and f"Change set {other_field.pk}" \
@@ -189,16 +190,116 @@ def test_two_proposals_on_one_field_are_a_conflict_the_editor_resolves(cora, car
     assert Mechanism.objects.values_list("name", "status").get(pk=mechanism.pk) == ("Carl's Name", "inactive")
 
 
-def test_an_editors_own_save_applies_at_once(edna):
+def test_an_editors_save_is_a_proposal_and_save_and_approve_applies_it_with_a_reason(edna):
     editor, client = edna
     mechanism = factories.mechanism(name="Approved Name")
-    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
-    form.update(name="Edited by the editor", change_reason="Typo")
-    assert client.post(url_of(mechanism), form).status_code == 302
-    assert Mechanism.objects.get(pk=mechanism.pk).name == "Edited by the editor"
-    record = Mechanism.history.filter(id=mechanism.pk).latest("history_id")
-    assert (record.change_set.state, record.change_set.user) == ("applied", editor)
+    page = client.get(url_of(mechanism)).content.decode()
+    assert 'name="_saveandapprove"' in page
+    proposal = propose(client, mechanism, name="Proposed by the editor")
+    assert (proposal.user, proposal.state) == (editor, "pending")
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+    other = factories.mechanism(slug="other", name="Other Approved")
+    form = form_data(client.get(url_of(other)).content, "mechanism_form")
+    form.update(name="Edited by the editor", _saveandapprove="Save and approve")
+    refused = client.post(url_of(other), form)
+    assert refused.status_code == 200 and "Say why you approve your own change" in refused.content.decode()
+    assert Mechanism.objects.get(pk=other.pk).name == "Other Approved"
+
+    form["change_reason"] = "Typo in the acronym's expansion"
+    assert client.post(url_of(other), form).status_code == 302
+    assert Mechanism.objects.get(pk=other.pk).name == "Edited by the editor"
+    record = Mechanism.history.filter(id=other.pk).latest("history_id")
+    applied = record.change_set
+    assert (applied.state, applied.user, applied.reviewer) == ("approved", editor, editor)
+    assert applied.reason == applied.review_comment == "Typo in the acronym's expansion"
+    assert record.history_change_reason == "Typo in the acronym's expansion"
+    assert list(proposals.pending()) == [proposal]
+
+
+def test_a_curator_posting_save_and_approve_is_refused_and_nothing_is_proposed(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    page = client.get(url_of(mechanism)).content.decode()
+    assert 'name="_saveandapprove"' not in page
+    form = form_data(page, "mechanism_form")
+    form.update(name="Forged approval", change_reason="I approve it myself", _saveandapprove="Save and approve")
+    assert client.post(url_of(mechanism), form).status_code == 403
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
     assert not proposals.pending().exists()
+    assert not ChangeSet.objects.filter(state="approved").exists()
+
+
+def test_a_curator_goes_on_editing_their_own_proposal_in_the_same_change_set(cora, carl, edna):
+    (_curator, client), (_other, other_client) = cora, carl
+    mechanism = factories.mechanism(name="Approved Name", acronym="AN")
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    theirs = propose(other_client, mechanism, acronym="CARL")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="First Proposal")
+    form["participations-0-as_written"] = "the French Republic"
+    client.post(url_of(mechanism), form)
+    mine = proposals.pending().filter(user__username="cora").get()
+
+    page = client.get(url_of(mechanism)).content.decode()
+    assert 'value="First Proposal"' in page and 'value="the French Republic"' in page
+    assert "You are editing your proposal" in page and f"change set {theirs.pk}</a> by carl" in page
+    assert 'value="CARL"' not in page  # the others' proposal is named, not shown
+    form = form_data(page, "mechanism_form")
+    form.update(name="Second Proposal", change_reason="Name as in Annex B")
+    response = client.post(url_of(mechanism), form, follow=True)
+    assert "is updated; it still awaits review" in response.content.decode()
+    mine.refresh_from_db()
+    assert proposals.pending().filter(user__username="cora").count() == 1
+    assert (mine.state, mine.reason) == ("pending", "Name as in Annex B")
+    assert [(item["model"], item["before"].get("name") or item["before"].get("as_written"),
+             item["after"].get("name") or item["after"].get("as_written")) for item in mine.changes] == [
+        ("mechanisms.Mechanism", "Approved Name", "Second Proposal"),
+        ("mechanisms.Participation", "France", "the French Republic")]
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    row.refresh_from_db()
+    assert row.as_written == "France"
+
+    proposals.approve(mine, edna[0])
+    row.refresh_from_db()
+    assert (Mechanism.objects.get(pk=mechanism.pk).name, row.as_written) == ("Second Proposal", "the French Republic")
+
+
+def test_editing_ones_proposal_back_to_the_approved_values_withdraws_it(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    mine = propose(client, mechanism, name="Proposed Name")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="Approved Name")
+    response = client.post(url_of(mechanism), form, follow=True)
+    assert "no longer changes anything: it is withdrawn" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.state == "withdrawn" and not proposals.pending().exists()
+    assert 'value="Approved Name"' in client.get(url_of(mechanism)).content.decode()
+
+
+def test_a_proposed_new_row_keeps_its_identity_while_its_proposer_edits_it(cora, edna):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    factories.participation(mechanism, "FRA", "member", as_written="France")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    new = int(form["participations-INITIAL_FORMS"])
+    form.update({f"participations-{new}-state": str(State.objects.get(alpha3="DEU").pk),
+                 f"participations-{new}-role": "member", f"participations-{new}-as_written": "Germany",
+                 "participations-TOTAL_FORMS": str(max(new + 1, int(form["participations-TOTAL_FORMS"])))})
+    assert client.post(url_of(mechanism), form).status_code == 302
+    mine = proposals.pending().get()
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    new_row = next(key for key, value in form.items() if value == "Germany")
+    form[new_row] = "the Federal Republic of Germany"
+    assert client.post(url_of(mechanism), form).status_code == 302
+    mine.refresh_from_db()
+    assert proposals.pending().count() == 1
+    assert sorted(item["after"]["as_written"] for item in mine.changes) == ["the Federal Republic of Germany"]
+    assert not mechanism.participations.filter(state__alpha3="DEU").exists()
+    proposals.approve(mine, edna[0])
+    assert list(mechanism.participations.order_by("as_written").values_list("as_written", flat=True)) == [
+        "France", "the Federal Republic of Germany"]
 
 
 def test_a_crash_in_the_middle_of_an_approval_applies_nothing(cora, edna, monkeypatch):

@@ -257,9 +257,17 @@ class ChangeReasonForm(VersionedForm):
         required=False,
         max_length=500,
         label="Reason for this change",
-        help_text="Optional. Kept in the edit history with your change, e.g. 'Corrected per Annex B'.",
+        help_text="Kept in the edit history with your change, e.g. 'Corrected per Annex B'. Optional for a "
+                  "proposal; required to save and approve at once.",
         widget=forms.TextInput(attrs={"size": 80}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if review.SAVE_AND_APPROVE in self.data and not (cleaned.get("change_reason") or "").strip():
+            self.add_error("change_reason", "Say why you approve your own change without review: the history "
+                                            "keeps the reason.")
+        return cleaned
 
 
 class KnownAutocompleteSelect(AutocompleteSelect):
@@ -562,8 +570,11 @@ class CuratedAdmin(SimpleHistoryAdmin):
                      name=f"{opts.app_label}_{opts.model_name}_restore"), *super().get_urls()]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        def render(context):
+            return super(CuratedAdmin, self).changeform_view(request, object_id, form_url, context)
+
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return review.edit_record(request, self.model, object_id, render, extra_context)
         except ConcurrentEditError as error:
             # Two saves raced between the form's check and the database: nothing was written.
             self.message_user(request, str(error), messages.ERROR)
