@@ -1,12 +1,13 @@
 """Staged changes: a curator's save is a proposal the public does not see until an editor approves it."""
 
 import gzip
+import io
 import json
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from apps.curation import proposals
@@ -403,3 +404,42 @@ def test_a_curators_list_action_is_a_proposal_with_its_new_rows_and_their_citati
     assert [[str(c) for c in m.sources.all()] for m in members] == [["harns-2013 Annex B"]] * 2
     assert set(mechanism.participations.filter(role="expected-member").values_list("end", flat=True)) == {
         "2013-06-05"}
+
+
+def test_proposals_are_reviewed_by_command_with_the_same_role_checks(cora, carl, edna):
+    (_curator, client), editor = cora, edna[0]
+    assert carl[0].username == "carl"
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(client, mechanism, name="Proposed Name", change_reason="Per Annex B")
+
+    def run(*args):
+        out = io.StringIO()
+        call_command("proposals", *args, stdout=out)
+        return out.getvalue()
+
+    listed = run("list")
+    assert f"{proposal.pk}\t" in listed and "cora" in listed and "Per Annex B" in listed
+    shown = run("show", str(proposal.pk))
+    assert "Approved Name -> Proposed Name" in shown and "Pending review" in shown
+    with pytest.raises(CommandError, match="may not approve"):
+        run("approve", str(proposal.pk), "--user", "carl")
+    with pytest.raises(CommandError, match="may not approve"):
+        run("approve", str(proposal.pk), "--user", "cora")
+    with pytest.raises(CommandError, match="may not withdraw"):
+        run("withdraw", str(proposal.pk), "--user", "carl")
+    with pytest.raises(CommandError, match="Say why"):
+        run("reject", str(proposal.pk), "--user", "edna")
+    proposal.refresh_from_db()
+    assert proposal.state == "pending" and Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+    assert "is approved" in run("approve", str(proposal.pk), "--user", "edna", "--comment", "Checked")
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.reviewer, proposal.review_comment) == ("approved", editor, "Checked")
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Proposed Name"
+    assert "No change set is pending review" in run("list")
+    with pytest.raises(CommandError, match="no longer pending"):
+        run("reject", str(proposal.pk), "--user", "edna", "--comment", "Too late")
+
+    second = propose(client, mechanism, name="Second Name")
+    assert "is withdrawn" in run("withdraw", str(second.pk), "--user", "cora")
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Proposed Name"
