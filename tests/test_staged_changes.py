@@ -443,3 +443,34 @@ def test_proposals_are_reviewed_by_command_with_the_same_role_checks(cora, carl,
     second = propose(client, mechanism, name="Second Name")
     assert "is withdrawn" in run("withdraw", str(second.pk), "--user", "cora")
     assert Mechanism.objects.get(pk=mechanism.pk).name == "Proposed Name"
+
+
+def test_the_activity_feed_lists_the_change_sets_of_one_record_from_its_page(cora, carl, edna):
+    (_curator, client), (_other, other_client), (editor, editor_client) = cora, carl, edna
+    mechanism = factories.mechanism(name="Approved Name")
+    elsewhere = factories.mechanism(name="Another Mechanism")
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    pending_one = propose(client, mechanism, name="Proposed Name")
+    rejected = propose(other_client, mechanism, acronym="REJ")
+    proposals.reject(rejected, editor, "No source says so")
+    form = form_data(editor_client.get(url_of(row.mechanism)).content, "mechanism_form")
+    form.update({"participations-0-as_written": "French Republic", "change_reason": "As printed in Annex B",
+                 "_saveandapprove": "Save and approve"})
+    assert editor_client.post(url_of(mechanism), form).status_code == 302
+    approved = ChangeSet.objects.get(state="approved")
+    unrelated = propose(client, elsewhere, name="Elsewhere")
+
+    page = client.get(url_of(mechanism)).content.decode()
+    link = f"/admin/curation/changeset/?record=mechanisms.mechanism:{mechanism.pk}"
+    assert f'href="{link}"' in page
+
+    def listed(url):
+        html = client.get(url).content.decode()
+        return {pk for pk in ChangeSet.objects.values_list("pk", flat=True)
+                if f'href="/admin/curation/changeset/{pk}/change/' in html}
+
+    assert listed(link) == {pending_one.pk, rejected.pk, approved.pk}
+    assert listed(link + "&state__exact=rejected") == {rejected.pk}
+    assert listed(link + f"&user__id__exact={editor.pk}") == {approved.pk}
+    assert unrelated.pk in listed("/admin/curation/changeset/?state__exact=pending")
+    assert "?e=1" in client.get("/admin/curation/changeset/?record=nothing.here:1")["Location"]
