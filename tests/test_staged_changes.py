@@ -1,5 +1,6 @@
 """Staged changes: a curator's save is a proposal the public does not see until an editor approves it."""
 
+import datetime
 import gzip
 import io
 import json
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from apps.curation import proposals
 from apps.curation.models import ChangeSet
@@ -474,3 +476,43 @@ def test_the_activity_feed_lists_the_change_sets_of_one_record_from_its_page(cor
     assert listed(link + f"&user__id__exact={editor.pk}") == {approved.pk}
     assert unrelated.pk in listed("/admin/curation/changeset/?state__exact=pending")
     assert "?e=1" in client.get("/admin/curation/changeset/?record=nothing.here:1")["Location"]
+
+
+def test_what_changed_since_a_snapshot_an_edition_or_a_date_lists_approved_changes_by_record(cora, edna):
+    (_curator, client), (editor, editor_client) = cora, edna
+    mechanism = Mechanism.objects.get(slug="midwa")
+    old_name = mechanism.name
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    snapshot = snapshots.create_snapshot(edition=edition, title="Before the annual update", user=editor)
+
+    form = form_data(editor_client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="Migration Dialogue for West Africa (renamed)", change_reason="Renamed at the 2026 ministerial",
+                _saveandapprove="Save and approve")
+    assert editor_client.post(url_of(mechanism), form).status_code == 302
+    approved = propose(client, Mechanism.objects.get(slug="bali-process"), status_note="Approved note")
+    proposals.approve(approved, editor, "Checked")
+    propose(client, Mechanism.objects.get(slug="bali-process"), status_note="UNREVIEWED NOTE")
+
+    assert client.get("/admin/changes-since/").status_code == 403  # editors read it
+    index = editor_client.get("/admin/").content.decode()
+    assert 'id="changes-since"' in index
+    by_snapshot = editor_client.get(f"/admin/changes-since/?snapshot={snapshot.pk}").content.decode()
+    by_edition = editor_client.get(f"/admin/changes-since/?edition={edition.pk}").content.decode()
+    for page in (by_snapshot, by_edition):
+        records = page[page.index('id="changed-records"'):]
+        assert "approved changes to 2 records" in page
+        assert old_name in records and "Migration Dialogue for West Africa (renamed)" in records
+        assert "Renamed at the 2026 ministerial" in records and "Approved note" in records
+        assert "UNREVIEWED NOTE" not in page and "1 proposal awaits review" in page
+        compared = page[page.index('id="compared-with-snapshot"'):page.index('id="changed-records"')]
+        assert "midwa: name changed from" in compared
+    today = timezone.now().date()
+    assert "Migration Dialogue for West Africa (renamed)" in editor_client.get(
+        f"/admin/changes-since/?since={today:%Y-%m-%d}").content.decode()
+    later = editor_client.get(f"/admin/changes-since/?since={today + datetime.timedelta(days=1):%Y-%m-%d}")
+    assert "No approved change since then" in later.content.decode()
+    both = editor_client.get(f"/admin/changes-since/?since={today:%Y-%m-%d}&snapshot={snapshot.pk}")
+    assert "Choose one: a date, a snapshot or an edition" in both.content.decode()
+    unsnapped = factories.edition(slug="annual-2028", year=2028, title="2028 annual review")
+    refused = editor_client.get(f"/admin/changes-since/?edition={unsnapped.pk}").content.decode()
+    assert "has no snapshot yet" in refused
