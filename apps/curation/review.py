@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.html import format_html, format_html_join
 from django.test import RequestFactory
 from django.urls import path, resolve, reverse
+from django.utils.html import format_html, format_html_join
 
 from . import proposals
 from .models import ChangeSet
-
 
 # The change form's button by which an editor or an administrator saves and approves at once, with a reason.
 SAVE_AND_APPROVE = "_saveandapprove"
