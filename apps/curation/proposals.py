@@ -228,13 +228,15 @@ def approving_own(user, reason):
     """An editor's or administrator's save, applied at once and approved by its author, with a reason.
 
     The change set being recorded holds the author as both proposer and approver, and the reason. A curator is
-    refused (PermissionDenied), whatever the form posted.
+    refused (PermissionDenied), whatever the form posted. The block runs in a transaction: a caller whose save
+    did not go through (a form error) calls ``transaction.set_rollback(True)`` inside it.
     """
     _require_approver(user)
     reason = (reason or "").strip()
     with transaction.atomic():
         change_set = current_change_set()
-        if change_set is not None:
+        saved_before = change_set is not None and change_set.pk is not None
+        if change_set is not None:  # saved as approved with its first history record
             change_set.reason = reason or change_set.reason
             change_set.state, change_set.reviewer, change_set.review_comment = State.APPROVED, user, reason
             change_set.reviewed_at = timezone.now()
@@ -243,8 +245,9 @@ def approving_own(user, reason):
             if not reason:
                 raise ValidationError({"change_reason": "Say why you approve your own change: it is kept in the "
                                                         "history."})
-            ChangeSet.objects.filter(pk=change_set.pk).update(
-                state=State.APPROVED, reviewer=user, review_comment=reason, reviewed_at=change_set.reviewed_at)
+            if saved_before and not transaction.get_rollback():
+                ChangeSet.objects.filter(pk=change_set.pk).update(
+                    state=State.APPROVED, reviewer=user, review_comment=reason, reviewed_at=change_set.reviewed_at)
 
 
 @receiver(pre_save)

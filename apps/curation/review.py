@@ -55,7 +55,7 @@ def edit_record(request, model, object_id, render, extra_context=None):
         return _open(request, own, others, rows, lambda: render(context))
     if SAVE_AND_APPROVE in request.POST:
         reason = request.POST.get("change_reason", "").strip()
-        with proposals.approving_own(user, reason), transaction.atomic():
+        with proposals.approving_own(user, reason):
             if own is not None:
                 proposals.approve(own, user, reason, force=True, new_pks=rows)
             response = render(context)
