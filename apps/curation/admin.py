@@ -585,6 +585,20 @@ class CuratedAdmin(SimpleHistoryAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        return super().response_add(self._stay_after_approving(request), obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return super().response_change(self._stay_after_approving(request), obj)
+
+    @staticmethod
+    def _stay_after_approving(request):
+        """After "Save and approve" the editor stays on the record, as after "Save and continue editing"."""
+        if review.SAVE_AND_APPROVE in request.POST and "_addanother" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return request
+
     def save_model(self, request, obj, form, change):
         change_set = current_change_set()
         reason = form.cleaned_data.get("change_reason", "") if hasattr(form, "cleaned_data") else ""
