@@ -516,3 +516,19 @@ def test_what_changed_since_a_snapshot_an_edition_or_a_date_lists_approved_chang
     unsnapped = factories.edition(slug="annual-2028", year=2028, title="2028 annual review")
     refused = editor_client.get(f"/admin/changes-since/?edition={unsnapped.pk}").content.decode()
     assert "has no snapshot yet" in refused
+
+
+def test_a_proposal_that_no_longer_applies_is_said_so_and_a_new_save_is_a_new_proposal(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name", slug="approved-slug")
+    mine = propose(client, mechanism, slug="wanted-slug")
+    factories.mechanism(slug="wanted-slug")  # approved meanwhile, by someone else
+    page = client.get(url_of(mechanism)).content.decode()
+    assert "Your proposal no longer applies as it stands" in page and 'value="approved-slug"' in page
+    form = form_data(page, "mechanism_form")
+    form.update(name="Another Name")
+    client.post(url_of(mechanism), form)
+    mine.refresh_from_db()
+    assert mine.state == "pending" and mine.changes[0]["after"]["slug"] == "wanted-slug"
+    newer = proposals.pending().exclude(pk=mine.pk).get()
+    assert (newer.changes[0]["after"]["name"], newer.changes[0]["after"]["slug"]) == ("Another Name", "approved-slug")

@@ -197,8 +197,15 @@ def revising(change_set, user, *, new_pks=None):
         raise PermissionDenied("Only the person who proposed a change may go on editing it.")
     if change_set.state != State.PENDING:
         raise ProposalRefused("This change set is no longer pending review.")
+    noted = dict(capture.entries)
+    try:
+        with transaction.atomic():
+            pks = apply_items(change_set.changes, force=True, new_pks=new_pks)
+    except ProposalRefused:
+        capture.entries = noted  # it no longer applies as it stands: the save is a proposal of its own
+        raise
     capture.revised = change_set
-    return apply_items(change_set.changes, force=True, new_pks=new_pks)
+    return pks
 
 
 def _revise(change_set, capture):

@@ -65,16 +65,23 @@ def edit_record(request, model, object_id, render, extra_context=None):
             messages.success(request, f"Your proposal (change set {own.pk}) is approved and applied with this save.")
         return response
     if proposals.needs_review(user):  # a curator's request is already captured as a whole (ChangeSetMiddleware)
-        if own is not None:
-            proposals.revising(own, user, new_pks=rows)
+        _revise(own, user, rows)
         return render(context)
     with proposals.capturing(user) as capture:
-        if own is not None:
-            proposals.revising(own, user, new_pks=rows)
+        _revise(own, user, rows)
         response = render(context)
     if capture.change_set is None:
         return response
     return proposed(request, response, capture.change_set)
+
+
+def _revise(own, user, rows):
+    if own is None:
+        return
+    try:
+        proposals.revising(own, user, new_pks=rows)
+    except proposals.ProposalRefused:
+        pass  # the form said so when it was opened; this save is then a proposal of its own
 
 
 def _as_pk(object_id):
@@ -98,14 +105,22 @@ def _open(request, own, others, rows, render):
     if own is None:
         return render()
     conflicts = proposals.conflicts_of(own.changes)
-    messages.info(request, format_html(
-        'You are editing your proposal, <a href="{}">change set {}</a>, which awaits review: the form shows your '
-        "proposed values, and saving updates the same proposal.", _change_set_url(own), own.pk))
-    if conflicts:
-        messages.warning(request, "Since you proposed it, someone changed: " + "; ".join(
-            f"{c['record']}: {c['field']} (you propose '{c['proposed']}', now '{c['current']}')" for c in conflicts))
     with transaction.atomic():
-        new_rows = proposals.apply_items(own.changes, force=True, new_pks=rows)
+        try:
+            with transaction.atomic():
+                new_rows = proposals.apply_items(own.changes, force=True, new_pks=rows)
+        except proposals.ProposalRefused as refusal:
+            new_rows = {}
+            messages.error(request, f"Your proposal no longer applies as it stands ({refusal}): the approved values "
+                           "are shown, and saving makes a new proposal. Withdraw the old one.")
+        else:
+            messages.info(request, format_html(
+                'You are editing your proposal, <a href="{}">change set {}</a>, which awaits review: the form shows '
+                "your proposed values, and saving updates the same proposal.", _change_set_url(own), own.pk))
+            if conflicts:
+                messages.warning(request, "Since you proposed it, someone changed: " + "; ".join(
+                    f"{c['record']}: {c['field']} (you propose '{c['proposed']}', now '{c['current']}')"
+                    for c in conflicts))
         response = render()
         if hasattr(response, "render"):
             response.render()
