@@ -212,6 +212,8 @@ def _revise(change_set, capture):
     """Store the revised changes in the same change set; a proposal that no longer changes anything is withdrawn.
     When it was reviewed meanwhile, the new changes are a proposal of their own."""
     reason = capture.reason or change_set.reason
+    if capture.items == change_set.changes and reason == change_set.reason:
+        return None  # nothing new (e.g. the form refused the save)
     with transaction.atomic():
         if capture.items:
             updated = ChangeSet.objects.filter(pk=change_set.pk, state=State.PENDING).update(
