@@ -20,7 +20,7 @@ from apps.mechanisms.models import Mechanism, Participation, Theme
 from apps.reviews.models import ReviewEntry
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_a_curator_edit_in_the_admin(api, curator_client):
     def edit():
         data = form_data(curator_client.get(url).content, "mechanism_form")
         data.update(name="Bali Process, renamed", change_reason="Cache test")
-        assert curator_client.post(url, data).status_code == 302
+        assert curator_client.post(url, saved_and_approved(data)).status_code == 302
 
     changes_answer(api, BALI, edit, lambda body: body["name"] == "Bali Process, renamed")
 

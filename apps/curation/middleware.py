@@ -5,18 +5,17 @@ import re
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib import messages
 from django.db import connections
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 
-from . import proposals
+from . import proposals, review
 from .history import recording
 from .models import ChangeSet
 
 
 class ChangeSetMiddleware:
-    """A change set per curator request that writes; a curator's writes become a proposal for review."""
+    """A change set per request that writes; a curator's writes, whatever the admin path, become a proposal for
+    review. (An editor's save of a record's form is a proposal too, unless approved on saving: review.edit_record.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,20 +31,7 @@ class ChangeSetMiddleware:
                 response = self.get_response(request)
         if capture.change_set is None:
             return response
-        return self.proposed(request, response, capture.change_set)
-
-    @staticmethod
-    def proposed(request, response, change_set):
-        """The save went to the review queue: say so instead of 'changed successfully', and show it."""
-        storage = getattr(request, "_messages", None)
-        if storage is not None:
-            storage._queued_messages = [m for m in storage._queued_messages if m.level != messages.SUCCESS]
-        url = reverse("admin:curation_changeset_change", args=[change_set.pk])
-        messages.info(request, f"Your change is proposed for review (change set {change_set.pk}): the public "
-                      "sees it once an editor approves it.")
-        if response.status_code in {301, 302, 303}:
-            return HttpResponseRedirect(url)
-        return response
+        return review.proposed(request, response, capture.change_set)
 
 
 class QueryStringGuardMiddleware:
