@@ -9,6 +9,7 @@ names, review entries and discrepancies that the file no longer lists are delete
 (states, organisations, …) and mechanisms that no file mentions are left alone.
 """
 
+import copy
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -632,9 +633,16 @@ class _Importer:
             if key not in seen:
                 label = f"{mechanism.slug} / {key[0] or key[1]} / {key[2]}"
                 self.delete(instance, model_label="participation", key=label)
+        # The rule of one standing role at a time compares each row with the mechanism's participations as
+        # stored: kept here as the rows are saved, rather than read again for every row.
+        stored = {instance.pk: copy.copy(instance) for key, instance in existing.items() if key in seen}
         for where, key, label, data, values in wanted:
             instance = existing.get(key) or spec.model(mechanism=mechanism)
+            instance.stored_siblings = list(stored.values())
             saved = self.save(file, where, instance, values, model_label="participation", key=label)
+            instance.stored_siblings = None
+            if saved is not None:
+                stored[saved.pk] = copy.copy(saved)
             self.sync_sources(file, where, saved, data.get("sources"), model_label="participation", key=label)
 
     def sync_slugged(self, file, mechanism, children, items, *, tables=None):
