@@ -223,6 +223,28 @@ def test_the_import_applies_the_same_rule():
     assert any("Already recorded as" in line and "participations[1]" in line for line in error.value.errors)
 
 
+def test_the_import_compares_a_new_row_with_the_participations_already_stored():
+    import_dataset({"mechanisms/test-process.yaml": MINIMAL.replace(
+        "    role: member\n    as_written: Indonesia\n    start: ''\n    end: ''",
+        "    role: observer\n    as_written: Indonesia\n    start: '2005'\n    end: '2010'")})
+    # The file now lists, first, a membership from 2009 that overlaps the stored observer row, which it keeps
+    # (unchanged, so not validated again) further down, and a membership of another participant.
+    again = MINIMAL.replace(
+        "    role: member\n    as_written: Indonesia\n    start: ''\n    end: ''",
+        "    role: member\n    as_written: Indonesia\n    start: '2009'\n    end: ''").replace(
+        "meetings:\n", "  - state: IDN\n    role: observer\n    as_written: Indonesia\n"
+        "    start: '2005'\n    end: '2010'\n    note: ''\n    sources: [harns-2013 Annex B]\n"
+        "  - state: THA\n    role: member\n    as_written: Thailand\n    start: ''\n    end: ''\n    note: ''\n"
+        "    sources: [harns-2013 Annex B]\nmeetings:\n", 1)
+    with pytest.raises(DatasetError) as error:
+        import_dataset({"mechanisms/test-process.yaml": again})
+    assert [line for line in error.value.errors if "Already recorded as" in line] == [
+        next(line for line in error.value.errors if "participations[0]" in line)]
+    assert "Already recorded as observer (from 2005 to 2010)" in "\n".join(error.value.errors)
+    assert list(Participation.objects.filter(mechanism__slug="test-process").values_list("role", "start")) == [
+        ("observer", "2005")]  # nothing written
+
+
 def test_slugs_collide_whatever_their_case_with_a_message_a_curator_can_act_on(curator_client):
     data = form_data(curator_client.get("/admin/mechanisms/mechanism/add/").content, "mechanism_form")
     data.update(name="Copy", slug="MIDWA", region=str(Mechanism.objects.get(slug="midwa").region_id), kind="rcp",

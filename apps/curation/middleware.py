@@ -1,10 +1,14 @@
 """Request-wide behaviour: a change set per curator request that writes, the query-string guard, the
-methods the public pages answer, and one retry of a safe request that lost its database connection."""
+methods the public pages answer, one retry of a safe request that lost its database connection, and the
+short way of anonymous API reads past sessions, authentication and messages."""
 
 import re
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import connections
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 
@@ -99,3 +103,36 @@ class PageMethodsMiddleware:
             response.content = f"{request.method[:20]} is not allowed here: the pages are read with GET or HEAD.\n"
             return response
         return self.get_response(request)
+
+
+def anonymous_api_read(request):
+    """A read of the public API by someone not signed in: GET, HEAD or OPTIONS under /api/, no session cookie.
+
+    The API is anonymous (no authentication in DRF): such a request needs no session, user or messages.
+    A request that carries a session cookie (a curator signed in to the admin) takes the full way, so it
+    is still recognised as signed in (its reads go to the primary database, it skips the public cache).
+    """
+    return (request.method in {"GET", "HEAD", "OPTIONS"} and request.path_info.startswith("/api/")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES)
+
+
+class SkippedOnAnonymousAPIReads:
+    """A middleware that an anonymous API read passes by (``anonymous_api_read``); every other request,
+    the admin's and the pages' included, goes through it as through Django's own."""
+
+    def __call__(self, request):
+        if anonymous_api_read(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(SkippedOnAnonymousAPIReads, DjangoSessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(SkippedOnAnonymousAPIReads, DjangoAuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(SkippedOnAnonymousAPIReads, DjangoMessageMiddleware):
+    pass
