@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from apps.dataset import yaml_format as fmt
+from apps.dataset.exporter import export_files
 from apps.dataset.importer import import_dataset, read_folder
 from apps.dataset.snapshots import verify_snapshots
 from apps.mechanisms.models import Mechanism, Participation
@@ -179,6 +180,16 @@ def test_a_second_import_of_the_update_changes_nothing(updated):
     assert not again.changed, again.summary()
 
 
+def test_the_update_files_are_written_as_the_export_writes_them(updated):
+    """Import then export gives back the update's files byte for byte: they are in the canonical form."""
+    exported = export_files()
+    for path in [UPDATE / "sources.yaml", *_mechanism_files()]:
+        name = str(path.relative_to(UPDATE))
+        assert exported[name] == path.read_text(encoding="utf-8"), name
+    editions = {edition["slug"]: edition for edition in fmt.load(exported[fmt.EDITIONS_FILE])}
+    assert [editions["review-2026"]] == _load(UPDATE / fmt.EDITIONS_FILE)
+
+
 def test_the_khartoum_process_founded_in_rome_in_2014(updated):
     khartoum = Mechanism.objects.get(slug="khartoum-process")
     assert (khartoum.kind, khartoum.founded, khartoum.status) == ("irf", "2014-11-28", "active")
@@ -211,3 +222,53 @@ def test_members_that_left_keep_their_row_with_an_end(updated):
     left = rabat.filter(role="member", state__alpha3__in=["EGY", "LBY"])
     assert sorted((p.state.alpha3, p.end) for p in left) == [("EGY", "2014-11"), ("LBY", "2014-11")]
     assert rabat.get(role="observer", state__alpha3="LBY").start == "2019-02"
+
+
+# --- what the update adds to each mechanism, as the pages state it ----------------------------------------
+
+# slug: (participations added by role, meetings added, documents added, discrepancies added)
+ADDED = {
+    # dormant since 2020 (IOM); no meeting or document since 2013 found
+    "acp-eu-dialogue": ({}, 0, 0, 1),
+    # the 11th (Singapore 2018), 13th (Viet Nam 2020), 15th (Phnom Penh 2022) and 18th (Kuala Lumpur 2025) forums
+    "afml": ({}, 4, 0, 0),
+    # IOM's classification only
+    "asem-cdgimm": ({}, 0, 0, 0),
+    # SOM and ministerial 2016, Consultation Mechanism 2017, SOM and ministerial 2018, Paris 2022, Adelaide 2023,
+    # Kuala Lumpur 2024; Bali Declaration and co-chairs' statement 2016, three documents of 2018, Adelaide Strategy
+    "bali-process": ({}, 8, 6, 1),
+    # Hungary 1993-2006, Türkiye since 2006, Hungary co-chair; India and Iran observers (IOM 2017); Sweden rapporteur
+    "budapest-process": ({"chair": 3, "observer": 2, "steering-group": 1}, 3, 4, 4),
+    # Sri Lanka 2013, Nepal 2017, India 2024; Cambodia admitted 2016
+    "colombo-process": ({"chair": 3, "member": 1}, 2, 1, 2),
+    # 37 signatories of the Rome Declaration and Libya, Norway, Switzerland, Uganda; 12 states of the Steering
+    # Committee with Somalia in Sudan's seat and the EC, EEAS and AUC; ten chairmanships from Egypt (first) to France
+    "khartoum-process": ({"chair": 10, "member": 41, "secretariat": 3, "steering-group": 16}, 9, 4, 5),
+    # Cabo Verde, Ethiopia, Ghana, Kenya, Mali, Niger, Nigeria, Senegal among IOM's 19 non-EU participants
+    "mtm": ({"member": 8}, 0, 0, 1),
+    # Lithuania 2018-2020 and the Czech Republic from 2021; Lithuania and the EC in the Strategic Group since 2017
+    "prague-process": ({"chair": 2, "steering-group": 2}, 6, 2, 2),
+    # chairs Morocco 2015, Portugal 2016, Mali, Belgium 2017, Spain, Morocco 2022, Portugal 2024, Nigeria 2025; Gabon,
+    # Equatorial Guinea, Morocco, Sao Tome and Principe, Senegal on the partner list; Libya an observer; ICMPD
+    "rabat-process": ({"chair": 8, "member": 5, "observer": 1, "secretariat": 1, "steering-group": 2}, 7, 2, 3),
+}
+
+
+def _participation_key(participation):
+    who = participation.get("state") or participation.get("organization")
+    return who, participation["role"], participation["start"]
+
+
+@pytest.mark.parametrize("slug", sorted(ADDED))
+def test_what_the_update_adds_to_each_mechanism(slug):
+    updated = _load(UPDATE / fmt.MECHANISMS_DIR / f"{slug}.yaml")
+    original = FIXTURES / fmt.MECHANISMS_DIR / f"{slug}.yaml"
+    before = _load(original) if original.exists() else {key: [] for key in
+                                                        ("participations", "meetings", "documents", "discrepancies")}
+    known = {_participation_key(p) for p in before["participations"]}
+    roles = {}
+    for participation in updated["participations"]:
+        if _participation_key(participation) not in known:
+            roles[participation["role"]] = roles.get(participation["role"], 0) + 1
+    assert (roles, *(len(updated[name]) - len(before[name]) for name in ("meetings", "documents", "discrepancies"))) \
+        == ADDED[slug]
