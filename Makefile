@@ -27,13 +27,23 @@ var/local.env: var/secret_key
 
 DEV := $(BIN)/python manage.py
 
-# Everything `make run` does before it serves the site.
+UPDATE_2026 := The registry brought up to date in 2026, each fact cited to the public page that states it
+
+# Everything `make run` does before it serves the site: the 2013 dataset, published with its snapshot; then
+# the 2026 update (fixtures/updates/2026) proposed by the curator and approved by the editor, once, which
+# leaves the 2026 edition in draft.
 setup: install var/local.env
 	$(DEV) migrate --noinput
 	$(DEV) ensure_curator
+	$(DEV) ensure_curator --username editor
 	$(DEV) import_dataset fixtures --if-empty --user curator --reason "Initial load of the curated dataset"
 	$(DEV) snapshot create --edition harns-2013 --title "The 2013 review, as published" --if-missing \
 		--user curator --reason "Snapshot of the 2013 edition as loaded"
+	$(DEV) import_dataset fixtures/updates/2026 --if-new-edition --propose --user curator \
+		--reason "$(UPDATE_2026)" > var/update-2026.log; status=$$?; cat var/update-2026.log; test $$status = 0
+	proposal=$$(sed -n 's/^Proposed for review as change set \([0-9]*\).*/\1/p' var/update-2026.log); \
+		test -z "$$proposal" || $(DEV) proposals approve $$proposal --user editor \
+		--comment "Read against the cited pages: approved as the current data"
 
 run: setup
 	$(DEV) runserver 127.0.0.1:8000

@@ -6,10 +6,15 @@ it; these tests hold each quotation against the fact it supports, then load the 
 """
 
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
 
+from apps.curation.models import ChangeSet
 from apps.dataset import yaml_format as fmt
 from apps.dataset.exporter import export_files
 from apps.dataset.importer import import_dataset, read_folder
@@ -272,3 +277,41 @@ def test_what_the_update_adds_to_each_mechanism(slug):
             roles[participation["role"]] = roles.get(participation["role"], 0) + 1
     assert (roles, *(len(updated[name]) - len(before[name]) for name in ("meetings", "documents", "discrepancies"))) \
         == ADDED[slug]
+
+
+# --- how the update lands: proposed by a curator, approved by an editor, once (the Makefile's setup) ------------
+
+
+def test_the_update_is_proposed_reviewed_and_approved_once(django_user_model):
+    for name in ("cora", "edna"):  # both may edit and approve, as `ensure_curator` makes them
+        user = django_user_model.objects.create_user(username=name, password="x", is_staff=True)
+        user.groups.set(Group.objects.filter(name__in=["curator", "editor"]))
+
+    def run(*args):
+        out = StringIO()
+        call_command(*args, stdout=out)
+        return out.getvalue()
+
+    def import_update():
+        return run("import_dataset", str(UPDATE), "--if-new-edition", "--propose", "--user", "cora",
+                   "--reason", "The 2026 update")
+
+    said = import_update()
+    proposal = ChangeSet.objects.get(state="pending")
+    assert f"Proposed for review as change set {proposal.pk}:" in said
+    assert not Mechanism.objects.filter(slug="khartoum-process").exists()
+    assert Client().get("/mechanisms/khartoum-process/").status_code == 404
+    # Run again before anyone reviewed it: the same proposal, not a second one.
+    assert f"change set {proposal.pk} already" in import_update()
+    assert ChangeSet.objects.filter(state="pending").count() == 1
+
+    run("proposals", "approve", str(proposal.pk), "--user", "edna", "--comment", "Read against the pages")
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.user.username, proposal.reviewer.username) == ("approved", "cora", "edna")
+    assert Mechanism.objects.filter(slug="khartoum-process").exists()
+    assert Client().get("/mechanisms/khartoum-process/").status_code == 200
+    assert ReviewEdition.objects.get(slug="review-2026").status == "draft"
+
+    # Once approved, later runs leave the data alone, even after a curator's later edits.
+    assert "already holds review-2026" in import_update()
+    assert not ChangeSet.objects.filter(state="pending").exists()

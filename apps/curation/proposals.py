@@ -353,6 +353,18 @@ def pending():
     return ChangeSet.objects.filter(state=State.PENDING)
 
 
+def without_repeat(change_set):
+    """``change_set``, unless the same person already has the very same changes pending: then that earlier
+    proposal, and the repeat is dropped (a command run twice before anyone reviewed the first run)."""
+    earlier = (pending().filter(user=change_set.user, kind=change_set.kind).exclude(pk=change_set.pk)
+               .order_by("pk"))
+    for candidate in earlier:
+        if candidate.changes == change_set.changes:
+            change_set.delete()
+            return candidate
+    return change_set
+
+
 # Applying
 
 

@@ -91,6 +91,20 @@ def read_folder(path):
     return files
 
 
+def held_editions(files):
+    """The slugs of the editions ``files`` bring that the database already holds."""
+    text = files.get(fmt.EDITIONS_FILE)
+    if not text:
+        return []
+    try:
+        records = fmt.load(text) or []
+        slugs = [record["slug"] for record in records]
+    except Exception as error:  # broken YAML or records without a slug: the import would say the same
+        message = f"{fmt.EDITIONS_FILE}: cannot read the editions' slugs: {error}"
+        raise DatasetError([message.replace("\n", " ")]) from None
+    return sorted(ReviewEdition.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
 # An import may change any curated record and publish the editions it brings: the editor's role, the
 # same as the admin's bulk import. Statuses still move only through the workflow services.
 IMPORT_PERMISSIONS = (
