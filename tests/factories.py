@@ -1,5 +1,6 @@
 """Small builders for test records, through the models' own save (so history and bounds apply)."""
 
+import datetime
 import importlib
 import itertools
 
@@ -93,3 +94,51 @@ def remove_by_force(*tables):
             cursor.execute(f"DELETE FROM {table}")
         for statement in triggers:
             cursor.execute(statement)
+
+
+# Private words a correspondence and a curator's note hold in tests: they must never reach the public.
+LETTER_CONTENT = "CANARY-LETTER-CONTENT the secretariat's private words"
+LETTER_TITLE = "CANARY-LETTER-TITLE Re: membership"
+LETTER_URL = "https://mail.example.org/CANARY-LETTER-URL"
+SOURCE_NOTE = "CANARY-SOURCE-NOTE a curator's private note on a source"
+
+
+def other_sources():
+    """One source of each kind but a review edition, each cited on a mechanism of the 2013 dataset as a
+    curator recording what happened since would cite it: a web page whole and at a place, with a
+    quotation; a declaration; a letter from a secretariat; a dataset. Returns the sources by kind."""
+    from apps.curation.sources import save_source  # noqa: PLC0415
+
+    made = {
+        "web-page": Source(slug="iom-almaty-process-page", kind="web-page", title="The Almaty Process",
+                           authors=[], date="2026-03", language="en", url="https://www.iom.int/almaty-process",
+                           publisher="IOM", accessed=datetime.date(2026, 3, 12),
+                           archive_url="https://web.archive.org/web/2026/https://www.iom.int/almaty-process",
+                           curator_note=SOURCE_NOTE),
+        "document": Source(slug="almaty-declaration-2011", kind="document", title="Almaty Declaration",
+                           authors=["Conference participants"], date="2011-03-16", language="ru",
+                           document_type="declaration", curator_note=SOURCE_NOTE),
+        "correspondence": Source(slug="letter-almaty-secretariat-2026", kind="correspondence", title=LETTER_TITLE,
+                                 date="2026-03", url=LETTER_URL, correspondent="the Almaty Process secretariat",
+                                 content=LETTER_CONTENT, curator_note=SOURCE_NOTE),
+        "dataset": Source(slug="undesa-migrant-stock-2024", kind="dataset",
+                          title="International Migrant Stock 2024", authors=["UN DESA Population Division"],
+                          date="2024", language="en", url="https://www.un.org/development/desa/pd/migrant-stock"),
+    }
+    for source in made.values():
+        source.full_clean()
+        save_source(source)
+    mechanism = Mechanism.objects.get(slug="almaty-process")
+    participation_ = mechanism.participations.order_by("pk").first()
+    for record, source, locator, covers, quotation in (
+        (mechanism, made["web-page"], "", "", ""),
+        (mechanism, made["web-page"], "#status", "status", "The process remains active."),
+        (mechanism, made["document"], "para. 4", "objectives", ""),
+        (mechanism, made["correspondence"], "second paragraph", "status_note", ""),
+        (participation_, made["dataset"], "", "", "It's the table of 2024."),
+    ):
+        cited = Citation(subject=record, source=source, locator=locator, covers=covers, quotation=quotation,
+                         position=100 + record.sources.count())
+        cited.full_clean()
+        cited.save()
+    return made

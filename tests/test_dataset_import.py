@@ -188,7 +188,10 @@ def test_the_command_reports_errors_and_exits_non_zero(tmp_path, curator):
 
 
 def test_export_then_import_into_an_empty_database_then_export_again_is_byte_identical():
+    factories.other_sources()  # a web page, a declaration, a letter and a dataset, cited with and without places
     first = export_files()
+    assert "slug: letter-almaty-secretariat-2026" in first["sources.yaml"]
+    assert "quote: 'It''s the table of 2024.'" in first["mechanisms/almaty-process.yaml"]
     factories.empty_dataset()
     import_dataset(first, user=site_editor())
     assert export_files() == first

@@ -433,8 +433,9 @@ class Citation(models.Model):
     """
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(max_length=500, help_text="A page, section, paragraph or URL fragment: "
-                               "'Annex B', 'section 3.1.2', 'p. 14', '#members'.")
+    locator = models.CharField(max_length=500, blank=True,
+                               help_text="A page, section, paragraph or URL fragment: 'Annex B', 'section 3.1.2', "
+                                         "'p. 14', '#members'. Empty only for a web page or a dataset cited whole.")
     quotation = models.CharField(max_length=500, blank=True,
                                  help_text="Optional: the source's own words, briefly (500 characters at most).")
     covers = models.CharField(
@@ -462,8 +463,11 @@ class Citation(models.Model):
         ordering = ["content_type_id", "object_id", "position", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
+    # The kinds of source that may be cited whole, with no locator: a web page, a dataset.
+    CITED_WHOLE = (Source.Kind.WEB_PAGE, Source.Kind.DATASET)
+
     def __str__(self):
-        text = f"{self.source.slug} {self.locator}"
+        text = f"{self.source.slug} {self.locator}".rstrip()
         return f"{text} (for {self.covers})" if self.covers else text
 
     @property
@@ -485,11 +489,29 @@ class Citation(models.Model):
             raise ValidationError({"covers": f"A {model._meta.verbose_name} has no field "
                                              f"{', '.join(map(repr, unknown))}; its fields are {', '.join(known)}."})
 
+    def validate_place(self):
+        """What the source's kind allows: a place in it (only a web page or a dataset may be cited whole),
+        and a quotation (never of a correspondence, whose content is private)."""
+        try:
+            source = self.source if self.source_id else None
+        except Source.DoesNotExist:
+            source = None
+        if source is None:
+            return  # no source, or one that does not exist: the source field says so
+        errors = {}
+        if not self.locator.strip() and source.kind not in self.CITED_WHOLE:
+            errors["locator"] = (f"Say where in {source.get_kind_display().lower()} '{source.slug}' this is stated "
+                                 "(a page, section or paragraph): only a web page or a dataset may be cited whole, "
+                                 "with no locator.")
+        if self.quotation and source.kind == Source.Kind.CORRESPONDENCE:
+            errors["quotation"] = "A correspondence's content is private: it cannot be quoted."
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         super().clean()
         self.validate_covers()
-        if self.quotation and self.source_id and self.source.kind == Source.Kind.CORRESPONDENCE:
-            raise ValidationError({"quotation": "A correspondence's content is private: it cannot be quoted."})
+        self.validate_place()
         if self.source_id and self.object_id and self.is_current:
             siblings = [c for c in Citation.objects.current().filter(
                 content_type_id=self.content_type_id, object_id=self.object_id).exclude(pk=self.pk)

@@ -15,6 +15,7 @@ from django.utils.module_loading import autodiscover_modules
 TEXT = "text"  # a string; '' when empty
 CHOICE = "choice"  # one of the model field's choices
 DATE = "date"  # a partial date: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; '' when unknown
+DAY = "day"  # a whole date, 'YYYY-MM-DD' (a model DateField); '' when none
 INTEGER = "integer"
 NAMES = "names"  # a list of strings, such as an edition's authors
 REF = "ref"  # another record, written as its natural key; '' when none
@@ -174,6 +175,30 @@ def all_records():
     return list(_records.values())
 
 
+def declare_sources():
+    """The source register's own record: every source but a review edition, in ``sources.yaml`` (a review
+    edition is written as its edition, in ``editions.yaml``). Declared here, once the apps are ready,
+    because the base's models read this registry. Private fields (``curator_note``) are not data."""
+    from .models import Source  # noqa: PLC0415  (models.py imports this module)
+
+    if "source" in _records:
+        return
+    register(Record(
+        "source", Source, key="slug", table="sources", order=("slug",),
+        description="The sources cited, other than review editions: documents, web pages, correspondence and "
+                    "datasets. A correspondence is public only by its label: its title, address and content "
+                    "are private.",
+        layout=(
+            Field("slug", required=True), Field("kind", CHOICE, required=True), Field("title"),
+            Field("authors", NAMES, default=()), Field("date", DATE), Field("language"), Field("url"),
+            Field("document_type"), Field("publisher"), Field("accessed", DAY), Field("archive_url"),
+            Field("correspondent"), Field("content", compared=False, tabled=False),
+        ),
+    ))
+
+
 def load_declarations():
-    """Import every installed app's ``records`` module (called once the apps are ready)."""
+    """Declare the base's records and import every installed app's ``records`` module (called once the
+    apps are ready)."""
+    declare_sources()
     autodiscover_modules("records")

@@ -15,9 +15,12 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 
 from apps.curation.models import Citation, Source
-from apps.curation.records import CHOICE, NAMES, PLACE, REF, REFS, SOURCES, Children, Field, record, record_of
+from apps.curation.records import CHOICE, DAY, NAMES, PLACE, REF, REFS, SOURCES, Children, Field, record, record_of
 
-FORMAT = "rcp-dataset/1"
+from .yaml_format import format_citation
+
+# rcp-dataset/2 added the sources other than review editions ("sources") and citations' quotations.
+FORMAT = "rcp-dataset/2"
 
 # The reference records every mechanism may point to, read whole before the mechanisms.
 REFERENCE = ("edition", "region", "theme", "state", "organization")
@@ -25,9 +28,7 @@ REFERENCE = ("edition", "region", "theme", "state", "organization")
 
 def _columns(model):
     if model is Citation:
-        return ("id", "content_type_id", "object_id", "source_id", "locator", "covers", "position")
-    if model is Source:
-        return ("id", "slug", "is_public")
+        return ("id", "content_type_id", "object_id", "source_id", "locator", "covers", "quotation", "position")
     return record_of(model).columns
 
 
@@ -72,10 +73,11 @@ def _link_columns(model, name):
 
 
 class _Citations:
-    """Citations of a set of records, loaded in one query per model; ``sources`` are those that may be cited."""
+    """Citations of a set of records, loaded in one query per model; ``sources`` are those that may be cited,
+    and ``used`` collects the ids of those the citations written name."""
 
-    def __init__(self, rows, sources):
-        self.rows, self.sources = rows, sources
+    def __init__(self, rows, sources, used):
+        self.rows, self.sources, self.used = rows, sources, used
         self.by_subject = defaultdict(list)
 
     def load(self, model, ids):
@@ -92,18 +94,19 @@ class _Citations:
             source = self.sources.get(row["source_id"])
             if source is None:
                 continue  # cites a source that is not part of this dataset (an unpublished edition)
+            self.used.add(row["source_id"])
             covers = [name for name in (part.strip() for part in row["covers"].split(",")) if name]
-            text = f"{source['slug']} {row['locator']}"
-            found.append({"cite": text, "for": covers} if covers else text)
+            found.append(format_citation(source["slug"], row["locator"], covers, row["quotation"]))
         return found
 
 
 class Assembly:
     """The dataset as records of the dataset format.
 
-    ``public_only`` keeps what the public may see: published editions, their review entries, and
-    citations of public sources only. ``all_reference`` writes every state and organisation; without
-    it, only those the mechanisms refer to (and what those refer to in turn).
+    ``public_only`` keeps what the public may see: published editions, their review entries, citations
+    of public sources only, and of those sources their public fields. ``all_reference`` writes every
+    state, organisation and source; without it, only those the mechanisms refer to (and what those refer
+    to in turn).
     """
 
     def __init__(self, rows=None, *, public_only, all_reference):
@@ -114,16 +117,15 @@ class Assembly:
             name: {r["id"]: r for r in self.rows.rows(record(name).model, **(public if name == "edition" else {}))}
             for name in REFERENCE
         }
-        # A public dataset names review editions only (editions.yaml, the editions table): it leaves out
-        # citations of other sources, which it has no file or table for yet, so that every citation it
-        # holds names a source it holds. The curators' copy keeps them all.
-        cited = {"is_public": True, "kind": Source.Kind.REVIEW_EDITION} if public_only else {}
-        self.sources = {r["id"]: r for r in self.rows.rows(Source, **cited)}
-        self.citations = _Citations(self.rows, self.sources)
+        # Every source a citation may name: a public dataset, those the public may see (a review edition
+        # once published). Review editions are written as editions; the others as sources.
+        cited = {"is_public": True} if public_only else {}
+        self.sources = {r["id"]: r for r in self.rows.rows(Source, fields=("id", "slug", "kind"), **cited)}
+        self.used = {"state": set(), "organization": set(), "source": set()}  # what the written records refer to
+        self.citations = _Citations(self.rows, self.sources, self.used["source"])
         for name in REFERENCE:
             if record(name).cited:
                 self.citations.load(record(name).model, self.tables[name].keys())
-        self.used = {"state": set(), "organization": set()}  # what the written records refer to
 
     # ----- values ---------------------------------------------------------------------------------
 
@@ -146,9 +148,14 @@ class Assembly:
             return sorted(self._key(field.to, other, tables) for other in links.get((field.name, row["id"]), ()))
         if field.kind == PLACE:
             source = self.sources.get(row[f"{field.place}_source_id"])  # the public may see it, or None
-            return None if source is None else f"{source['slug']} {row[f'{field.place}_locator']}"
+            if source is None:
+                return None
+            self.used["source"].add(source["id"])
+            return format_citation(source["slug"], row[f"{field.place}_locator"])
         if field.kind == NAMES:
             return list(row[field.name])
+        if field.kind == DAY:
+            return row[field.name].isoformat() if row[field.name] else ""
         return row[field.name]
 
     def _sort_key(self, name, row, tables):
@@ -220,6 +227,21 @@ class Assembly:
     def edition_records(self):
         return self._top_level("edition", self.tables["edition"])
 
+    def source_records(self):
+        """The sources other than review editions: all of them, or (without ``all_reference``) those the
+        written citations name; call it after every other kind of record. A public dataset holds only what
+        the public may read of each: never a correspondence's content, and a correspondence's label for
+        its title, without its address."""
+        ids = [i for i, source in self.sources.items() if source["kind"] != Source.Kind.REVIEW_EDITION
+               and (self.all_reference or i in self.used["source"])]
+        spec = record("source")
+        rows = sorted(self.rows.rows(Source, fields=spec.columns, id__in=ids),
+                      key=lambda r: self._sort_key("source", r, {}))
+        records = [self._record("source", row, {}, {}, {}, self.citations) for row in rows]
+        if self.public_only:
+            records = [_public_source(record_, row) for record_, row in zip(records, rows, strict=True)]
+        return records
+
     def region_records(self):
         return self._top_level("region", self.tables["region"])
 
@@ -267,7 +289,7 @@ class Assembly:
     def _chunk(self, ids, all_mechanisms):
         spec = record("mechanism")
         mechanisms = {r["id"]: r for r in self.rows.rows(spec.model, id__in=ids)}
-        citations = _Citations(self.rows, self.sources)  # only this chunk's, so memory stays flat
+        citations = _Citations(self.rows, self.sources, self.used["source"])  # only this chunk's: memory stays flat
         citations.load(spec.model, list(mechanisms))
         related = {}
         self._load_related(spec, ids, related, citations)
@@ -276,3 +298,13 @@ class Assembly:
         links = self._links(spec, ids)
         for mechanism_id in ids:
             yield self._record("mechanism", mechanisms[mechanism_id], tables, related, links, citations)
+
+
+def _public_source(written, row):
+    """What the public may read of a source: never a correspondence's content, title or address (it is
+    public only by its label, 'Communication from the X secretariat, March 2026'); never a curator's note."""
+    written = {name: value for name, value in written.items() if name != "content"}
+    if row["kind"] == Source.Kind.CORRESPONDENCE:
+        label = Source(kind=row["kind"], correspondent=row["correspondent"], date=row["date"]).label
+        written.update(title=label, url="", archive_url="")
+    return written

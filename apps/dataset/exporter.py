@@ -21,6 +21,8 @@ def dataset_files(dataset):
         fmt.STATES_FILE: fmt.dump(dataset["states"], fmt.HEADERS[fmt.STATES_FILE]),
         fmt.ORGANIZATIONS_FILE: fmt.dump(dataset["organizations"], fmt.HEADERS[fmt.ORGANIZATIONS_FILE]),
     }
+    if "sources" in dataset:  # a snapshot made before sources had a file of their own holds none
+        files[fmt.SOURCES_FILE] = fmt.dump(dataset["sources"], fmt.HEADERS[fmt.SOURCES_FILE])
     for mechanism in dataset["mechanisms"]:
         files[f"{fmt.MECHANISMS_DIR}/{mechanism['slug']}.yaml"] = fmt.dump(mechanism)
     return files
@@ -33,7 +35,7 @@ def export_files():
     return dataset_files({
         "regions": assembly.region_records(), "themes": assembly.theme_records(),
         "editions": assembly.edition_records(), "organizations": assembly.organization_records(),
-        "states": assembly.state_records(), "mechanisms": mechanisms,
+        "states": assembly.state_records(), "mechanisms": mechanisms, "sources": assembly.source_records(),
     })
 
 

@@ -6,10 +6,12 @@ of kind 'import' with its reason. Every error names the file, the record and the
 
 A mechanism file is the whole truth about that mechanism: its participations, meetings, documents,
 names, review entries and discrepancies that the file no longer lists are deleted. Reference records
-(states, organisations, …) and mechanisms that no file mentions are left alone.
+(states, organisations, sources, …) and mechanisms that no file mentions are left alone, so a folder
+holding only some files (a sources.yaml and a few mechanism files) is an update of those records.
 """
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +21,9 @@ from django.db import IntegrityError, models, transaction
 
 from apps.curation.history import recording
 from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source, repeated_citations
-from apps.curation.records import CHOICE, INTEGER, NAMES, PLACE, REF, REFS, record
+from apps.curation.records import CHOICE, DAY, INTEGER, NAMES, PLACE, REF, REFS, record
 from apps.curation.roles import CURATOR
+from apps.curation.sources import save_source
 from apps.reviews.models import ReviewEdition, ReviewEntry
 from apps.reviews.services import save_edition
 
@@ -166,10 +169,12 @@ class _Importer:
             spec = record(name)
             self.tables[name] = {getattr(r, spec.key): r for r in spec.model.objects.all()}
         self.sources = {s.slug: s for s in Source.objects.all()}
+        self.tables["source"] = {slug: s for slug, s in self.sources.items() if s.kind != Source.Kind.REVIEW_EDITION}
 
-        # Editions first: every citation points to a source, and each edition is one.
+        # Sources first, editions among them: every citation points to a source.
         for file_name, name in (
             (fmt.EDITIONS_FILE, "edition"),
+            (fmt.SOURCES_FILE, "source"),
             (fmt.REGIONS_FILE, "region"),
             (fmt.THEMES_FILE, "theme"),
             (fmt.STATES_FILE, "state"),
@@ -270,6 +275,13 @@ class _Importer:
                 value = [_text(item) for item in raw] if isinstance(raw, list | tuple) else None
                 if value is None:
                     self.error(file, where, f"{field.name} must be a list of names")
+            elif field.kind == DAY:
+                try:
+                    values[field.name] = datetime.date.fromisoformat(_text(raw)) if _text(raw) else None
+                except ValueError:
+                    self.error(file, where, f"{field.name} must be a date written 'YYYY-MM-DD', got {raw!r}")
+                    ok = False
+                continue
             else:
                 value = _text(raw)
             if value is None:
@@ -360,7 +372,7 @@ class _Importer:
         wanted = []
         for item in items:
             try:
-                source_slug, locator, covers = fmt.parse_citation(item)
+                source_slug, locator, covers, quotation = fmt.parse_citation(item)
             except ValueError as error:
                 self.error(file, where, f"bad citation: {error}")
                 continue
@@ -368,32 +380,33 @@ class _Importer:
             if source is None:
                 self.error(file, where, f"citation of unknown source {source_slug!r}")
                 continue
-            citation = Citation(source=source, locator=locator, covers=",".join(covers),
+            citation = Citation(source=source, locator=locator, covers=",".join(covers), quotation=quotation,
                                 content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk)
-            try:  # the model's own rules: a locator's length, the fields a record has
+            try:  # the model's own rules: a locator's and a quotation's length, the fields a record has, the
+                # places a kind of source allows
                 citation.clean_fields(exclude=["content_type", "object_id", "position", "source"])
                 citation.validate_covers()
+                citation.validate_place()
             except ValidationError as error:
+                cited = f"{source_slug} {locator[:60]}".rstrip()
                 for field_name, messages in error.message_dict.items():
                     for message in messages:
-                        self.error(file, where, f"citation {source_slug} {locator[:60]}: {field_name}: {message}")
+                        self.error(file, where, f"citation {cited}: {field_name}: {message}")
                 continue
-            wanted.append((source, locator, ",".join(covers)))
-        for message in repeated_citations([Citation(source=s, locator=loc, covers=cov) for s, loc, cov in wanted]):
+            wanted.append(citation)
+        for message in repeated_citations(wanted):
             self.error(file, where, message)
         existing = self.citations_of(instance)
-        if [(c.source_id, c.locator, c.covers) for c in existing] == [(s.pk, loc, cov) for s, loc, cov in wanted]:
+        if [(c.source_id, c.locator, c.covers, c.quotation) for c in existing] == [
+                (c.source_id, c.locator, c.covers, c.quotation) for c in wanted]:
             return
         before = [str(c) for c in existing]
         for citation in existing:
             citation.delete()
         content_type = ContentType.objects.get_for_model(instance)
         created = []
-        for position, (source, locator, covers) in enumerate(wanted):
-            citation = Citation(
-                source=source, locator=locator, covers=covers, position=position,
-                content_type=content_type, object_id=instance.pk,
-            )
+        for position, citation in enumerate(wanted):
+            citation.position = position
             citation.save()
             created.append(citation)
         self._citations[(content_type.id, instance.pk)] = created
@@ -462,12 +475,14 @@ class _Importer:
         """
         spec, table, label = record(name), self.tables[name], _model_label(record(name))
         own = [f.name for f in spec.fields if f.kind == REF and f.to == name]
-        write = save_edition if name == "edition" else None
+        write = {"edition": save_edition, "source": save_source}.get(name)
         loaded = []
         for data in self.unique_keys(file, records, spec.key):
             key = _text(data[spec.key])
             where = f"{label} {key!r}"
             if not self.check_keys(file, where, data, spec.keys):
+                continue
+            if name == "source" and not self.source_kept_apart(file, where, key, data):
                 continue
             values = self.values(file, where, spec, data, skip=own)
             if values is None:
@@ -485,6 +500,8 @@ class _Importer:
                 loaded.append((where, key, data, saved))
                 if name == "edition":
                     self.sources[key] = saved.source
+                elif name == "source":
+                    self.sources[key] = saved
         for where, key, data, instance in loaded:
             if own:
                 values = self.values(file, where, spec, data, only=own)
@@ -494,6 +511,19 @@ class _Importer:
                 self.sync_names(file, where, children, instance, data.get(children.key))
             if spec.cited:
                 self.sync_sources(file, where, instance, data.get("sources"), model_label=label, key=key)
+
+    def source_kept_apart(self, file, where, slug, data):
+        """sources.yaml holds every source but the review editions, which editions.yaml holds."""
+        kinds = [kind for kind, _label in Source.Kind.choices if kind != Source.Kind.REVIEW_EDITION]
+        if data.get("kind") not in kinds:
+            self.error(file, where, f"unknown kind {data.get('kind')!r}; use one of {', '.join(kinds)} "
+                                    f"(review editions are written in {fmt.EDITIONS_FILE})")
+            return False
+        taken = self.sources.get(slug)
+        if taken is not None and taken.kind == Source.Kind.REVIEW_EDITION:
+            self.error(file, where, f"the slug {slug!r} is a review edition's, written in {fmt.EDITIONS_FILE}")
+            return False
+        return True
 
     def edition_status_kept(self, file, where, edition, status):
         """An edition's status moves through the editorial workflow only, never by an import."""
@@ -717,7 +747,7 @@ class _Importer:
                 if field.kind != PLACE:
                     continue
                 try:
-                    source_slug, locator, _covers = fmt.parse_citation(data.get(field.name))
+                    source_slug, locator, _covers, _quotation = fmt.parse_citation(data.get(field.name))
                 except ValueError as error:
                     self.error(file, where, f"{field.name}: {error}")
                     ok = False

@@ -10,6 +10,8 @@ import io
 import json
 import math
 
+from .yaml_format import parse_citation
+
 # The Correlates of War IGO codes, and the roles of this registry that each stands for.
 NONE, FULL, ASSOCIATE, OBSERVER, UNKNOWN = 0, 1, 2, 3, -9
 CODE_OF_ROLE = {
@@ -162,11 +164,14 @@ CODES_SCHEMA = {
 # ----- Popolo ---------------------------------------------------------------------------------------
 
 def _source_link(citation, editions):
-    """A Popolo source (a link) for a citation 'harns-2013 Annex B' or {'cite': ..., 'for': [...]}."""
-    text = citation["cite"] if isinstance(citation, dict) else citation
-    slug, locator = text.split(" ", 1)
+    """A Popolo source (a link) for a citation 'harns-2013 Annex B' or {'cite': ..., 'for': [...]}, of a
+    review edition or of another source (``editions``: both, by slug)."""
+    slug, locator, _covers, _quotation = parse_citation(citation)
+    text = f"{slug} {locator}".rstrip()
     edition = editions.get(slug, {})
-    note = f"{edition.get('title', slug)} ({edition.get('year', '')}), {locator}" if edition else text
+    year = edition.get("year") or edition.get("date", "")
+    named = f"{edition.get('title', slug)} ({year})" if year else edition.get("title", slug)
+    note = (f"{named}, {locator}" if locator else named) if edition else text
     url = edition.get("url") or (f"urn:isbn:{edition['isbn']}" if edition.get("isbn") else "")
     return {"url": url, "note": note} if url else {"note": note}
 
@@ -191,7 +196,7 @@ def _dated(item, **dates):
 def popolo(dataset):
     """{'organizations': [...], 'memberships': [...]}: mechanisms, states and organisations, and who takes
     part in which mechanism in which role, with dates and sources (Popolo's Organization and Membership)."""
-    editions = {edition["slug"]: edition for edition in dataset["editions"]}
+    editions = {edition["slug"]: edition for edition in [*dataset["editions"], *dataset.get("sources", [])]}
     organizations, memberships = [], []
     for mechanism in dataset["mechanisms"]:
         organizations.append(_dated({

@@ -43,11 +43,13 @@ def iter_canonical_dataset(assembly, counts):
     organizations = assembly.organization_records()  # before states: organisations refer to states
     counts["organizations"] = len(organizations)
     yield '],"organizations":' + canonical(organizations)
-    yield ',"regions":' + canonical(assembly.region_records())
-    states = assembly.state_records()
-    counts["states"] = len(states)
+    regions, states, themes = assembly.region_records(), assembly.state_records(), assembly.theme_records()
+    sources = assembly.source_records()  # last: the sources every record written before cites
+    counts["states"], counts["sources"] = len(states), len(sources)
+    yield ',"regions":' + canonical(regions)
+    yield ',"sources":' + canonical(sources)
     yield ',"states":' + canonical(states)
-    yield ',"themes":' + canonical(assembly.theme_records()) + "}"
+    yield ',"themes":' + canonical(themes) + "}"
 
 
 @dataclass
