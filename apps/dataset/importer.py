@@ -662,6 +662,10 @@ class _Importer:
             if key not in seen:
                 label = f"{mechanism.slug} / {key[0] or key[1]} / {key[2]}"
                 self.delete(instance, model_label="participation", key=label)
+        # Stored rows are saved before new ones for the same reason: an expected member whose role the
+        # file ends on the day its membership starts is ended before the member row is checked against it,
+        # in whatever order the file lists them (the export lists members first).
+        wanted.sort(key=lambda row: row[1] not in existing)
         for where, key, label, data, values in wanted:
             instance = existing.get(key) or spec.model(mechanism=mechanism)
             saved = self.save(file, where, instance, values, model_label="participation", key=label)
