@@ -331,3 +331,10 @@ def test_every_page_cited_by_this_half_is_in_the_register_with_its_address(updat
     found = dict(Source.objects.filter(slug__in=cited).values_list("slug", "url"))
     assert set(found) == cited
     assert all(url.startswith("http") for url in found.values())
+
+
+def test_brazil_suspended_in_the_eu_celac_dialogue_since_january_2020_and_the_united_kingdom_left_with_the_eu(update):
+    brazil = rows("eu-lac-scdm", "suspended-member", state__alpha3="BRA").get()
+    assert brazil.start == "2020-01"
+    assert rows("eu-lac-scdm", "member", state__alpha3="GBR").get().end == "2020-02-01"
+    assert not rows("eu-lac-scdm", "member", state__alpha3="BRA").exists()
