@@ -16,9 +16,10 @@ import psycopg
 
 _local = threading.local()
 
-CITATIONS = """coalesce((SELECT json_agg(json_build_object('edition', s.slug, 'locator', c.locator, 'covers', c.covers)
-    ORDER BY c.position, c.id) FROM curation_citation c JOIN curation_source s ON s.id = c.source_id
-    WHERE c.content_type_id = {ct} AND c.object_id = {id} AND s.is_public), '[]')"""
+CITATIONS = """coalesce((SELECT json_agg(json_build_object('edition', s.slug, 'source', s.slug, 'locator', c.locator,
+    'quotation', c.quotation, 'covers', c.covers) ORDER BY c.position, c.id)
+    FROM curation_citation c JOIN curation_source s ON s.id = c.source_id
+    WHERE c.content_type_id = {ct} AND c.object_id = {id} AND s.is_public AND c.superseded_at IS NULL), '[]')"""
 
 MECHANISM_PAGE = """
 WITH page AS (SELECT * FROM mechanisms_mechanism ORDER BY name, id LIMIT %(limit)s OFFSET %(offset)s)
@@ -70,7 +71,8 @@ SELECT json_build_object(
   'kind', s.kind,
   'sovereign', CASE WHEN sv.id IS NULL THEN NULL ELSE json_build_object('alpha3', sv.alpha3, 'name', sv.name) END,
   'note', s.note,
-  'names', coalesce((SELECT json_agg(json_build_object('name', n.name, 'kind', n.kind, 'valid_from', n.valid_from,
+  'names', coalesce((SELECT json_agg(json_build_object('name', n.name, 'kind', n.kind, 'language', n.language,
+      'valid_from', n.valid_from,
       'valid_until', n.valid_until) ORDER BY n.valid_from, n.name, n.id) FROM states_statename n
       WHERE n.state_id = s.id), '[]'),
   'participations', coalesce((SELECT json_agg(json_build_object(
@@ -107,7 +109,7 @@ SELECT json_build_object(
     FROM mechanisms_participation p LEFT JOIN states_state st ON st.id = p.state_id
     LEFT JOIN states_organization o ON o.id = p.organization_id WHERE p.mechanism_id = m.id), '[]'),
   'status_note', m.status_note,
-  'other_names', coalesce((SELECT json_agg(json_build_object('name', n.name, 'kind', n.kind,
+  'other_names', coalesce((SELECT json_agg(json_build_object('name', n.name, 'kind', n.kind, 'language', n.language,
       'valid_from', n.valid_from, 'valid_until', n.valid_until) ORDER BY n.valid_from, n.name, n.id)
       FROM mechanisms_mechanismname n WHERE n.mechanism_id = m.id), '[]'),
   'website', m.website, 'objectives', m.objectives, 'secretariat_note', m.secretariat_note,
@@ -132,11 +134,11 @@ SELECT json_build_object(
       JOIN mechanisms_region rr ON rr.id = re.region_id WHERE re.mechanism_id = m.id AND e.status = 'published'),
       '[]'),
   'discrepancies', coalesce((SELECT json_agg(json_build_object('subject', d.subject, 'recorded', d.recorded,
-      'recorded_source', e1.slug || ' ' || d.recorded_locator, 'conflicting', d.conflicting,
-      'conflicting_source', e2.slug || ' ' || d.conflicting_locator, 'note', d.note) ORDER BY d.position, d.id)
-      FROM reviews_discrepancy d JOIN reviews_reviewedition e1 ON e1.id = d.recorded_edition_id
-      JOIN reviews_reviewedition e2 ON e2.id = d.conflicting_edition_id
-      WHERE d.mechanism_id = m.id AND e1.status = 'published' AND e2.status = 'published'), '[]'),
+      'recorded_source', s1.slug || ' ' || d.recorded_locator, 'conflicting', d.conflicting,
+      'conflicting_source', s2.slug || ' ' || d.conflicting_locator, 'note', d.note) ORDER BY d.position, d.id)
+      FROM reviews_discrepancy d JOIN curation_source s1 ON s1.id = d.recorded_source_id
+      JOIN curation_source s2 ON s2.id = d.conflicting_source_id
+      WHERE d.mechanism_id = m.id AND s1.is_public AND s2.is_public), '[]'),
   'sources', """ + CITATIONS.format(ct="%(mechanism_ct)s", id="m.id") + """)
 FROM mechanisms_mechanism m JOIN mechanisms_region r ON r.id = m.region_id
 LEFT JOIN states_organization pf ON pf.id = m.parent_framework_id

@@ -116,13 +116,15 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "apps.curation.middleware.QueryStringGuardMiddleware",
     "apps.curation.middleware.PageMethodsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, authentication and messages are Django's, passed by on anonymous API reads (no session
+    # cookie): the API is anonymous (apps/curation/middleware.py).
+    "apps.curation.middleware.SessionMiddleware",
     # The public pages' language comes from their address (/fr/…, /es/…; English unprefixed).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.curation.middleware.AuthenticationMiddleware",
+    "apps.curation.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "apps.curation.middleware.ChangeSetMiddleware",

@@ -8,6 +8,7 @@ from apps.dataset import admin_views
 urlpatterns = [
     path("admin/data-quality/", admin.site.admin_view(admin_views.data_quality), name="admin-data-quality"),
     path("admin/bulk-import/", admin.site.admin_view(admin_views.bulk_import), name="admin-bulk-import"),
+    path("admin/changes-since/", admin.site.admin_view(admin_views.changes_since), name="admin-changes-since"),
     path("admin/search/", admin.site.admin_view(search.search_view), name="admin-search"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),

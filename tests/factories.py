@@ -9,7 +9,7 @@ from django.db import connection
 from apps.curation.models import Citation, Source
 from apps.mechanisms.models import Mechanism, Participation, Region
 from apps.meetings.models import Meeting
-from apps.reviews.models import ReviewEdition
+from apps.reviews.models import LeftOut, ReviewEdition
 from apps.reviews.services import save_edition
 from apps.states.models import Organization, State, StateName
 
@@ -71,6 +71,13 @@ def empty_dataset():
 def edition(**fields):
     """A review edition, saved with its entry in the source register as every edition is."""
     return save_edition(ReviewEdition(**fields))
+
+
+def leave_out_the_rest(edition_, reason="Not part of this annual update."):
+    """Leave out of ``edition_`` every mechanism it has no entry for, so that only its entries stand in the way
+    of publishing it."""
+    for mechanism_ in Mechanism.objects.exclude(review_entries__edition=edition_):
+        LeftOut.objects.create(edition=edition_, mechanism=mechanism_, reason=reason)
 
 
 _PROTECTION = importlib.import_module("apps.reviews.migrations.0006_snapshots_cannot_disappear")

@@ -16,6 +16,8 @@ class _FormParser(HTMLParser):
         if not self.inside:
             return
         name = attrs.get("name")
+        if "disabled" in attrs:  # a browser does not send a disabled field
+            name = None
         if tag == "input" and name:
             kind = attrs.get("type", "text")
             if kind in {"checkbox", "radio"}:
@@ -51,3 +53,8 @@ def form_data(html, form_id=None):
     parser = _FormParser(form_id)
     parser.feed(html if isinstance(html, str) else html.decode())
     return {name: values[0] if len(values) == 1 else values for name, values in parser.data.items() if values}
+
+
+def saved_and_approved(data, reason="Checked against the source"):
+    """The fields of a record's form as an editor submits them with "Save and approve" (a reason is required)."""
+    return {**data, "_saveandapprove": "Save and approve", "change_reason": data.get("change_reason") or reason}

@@ -6,7 +6,7 @@ from apps.curation.models import ChangeSet
 from apps.mechanisms.models import Mechanism, Participation
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_autocomplete_finds_states_by_a_former_name(curator_client):
 def save_change_form(client, url, **changes):
     data = form_data(client.get(url).content, "mechanism_form")
     data.update(changes)
-    return client.post(url, data)
+    return client.post(url, saved_and_approved(data))
 
 
 def test_a_curator_edit_lands_in_the_history_with_who_and_why(curator_client, curator):
@@ -113,7 +113,7 @@ def test_participation_rows_keep_their_own_history(curator_client):
     url = f"/admin/mechanisms/participation/{participation.pk}/change/"
     data = form_data(curator_client.get(url).content, "participation_form")
     data.update(role="observer", change_reason="Observer per Annex B")
-    assert curator_client.post(url, data).status_code == 302
+    assert curator_client.post(url, saved_and_approved(data)).status_code == 302
     participation = Participation.objects.get(pk=participation.pk)
     diff = participation.history.first().diff_against(participation.history.last())
     assert [(c.field, c.old, c.new) for c in diff.changes] == [("role", "member", "observer")]

@@ -22,7 +22,7 @@ from apps.reviews.models import ReviewEdition
 from apps.states.models import State
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 from .test_dataset_import import MINIMAL
 
 pytestmark = pytest.mark.django_db
@@ -124,10 +124,10 @@ def test_two_curators_changing_different_fields_of_one_record_both_keep_their_ch
     form_b = open_form(client_b, url, "mechanism_form")
 
     form_b.update(status="inactive", change_reason="Inactive per section 3.8.2")
-    assert client_b.post(url, form_b).status_code == 302
+    assert client_b.post(url, saved_and_approved(form_b)).status_code == 302
 
     form_a.update(name="Renamed by A")
-    saved = client_a.post(url, form_a, follow=True)
+    saved = client_a.post(url, saved_and_approved(form_a), follow=True)
     assert "Someone else changed status of this mechanism while you were editing it" in saved.content.decode()
     mechanism.refresh_from_db()
     assert (mechanism.name, mechanism.status) == ("Renamed by A", "inactive")
@@ -143,10 +143,10 @@ def test_two_curators_changing_the_same_field_are_told_exactly_that(editor_a, ed
     form_b = open_form(client_b, url, "mechanism_form")
 
     form_b.update(status="inactive", website="https://b.example.org")
-    assert client_b.post(url, form_b).status_code == 302
+    assert client_b.post(url, saved_and_approved(form_b)).status_code == 302
 
     form_a.update(status="dissolved", name="Renamed by A")
-    refused = client_a.post(url, form_a)
+    refused = client_a.post(url, saved_and_approved(form_a))
     assert refused.status_code == 200
     page = refused.content.decode()
     errors = page[page.index('class="errornote"'):page.index('id="mechanism_form"')] if 'class="errornote"' in page \
@@ -160,7 +160,7 @@ def test_two_curators_changing_the_same_field_are_told_exactly_that(editor_a, ed
 
     # Saving again, now knowing what B did, applies A's change on top of B's.
     again = form_data(page, "mechanism_form")
-    assert client_a.post(url, again).status_code == 302
+    assert client_a.post(url, saved_and_approved(again)).status_code == 302
     mechanism.refresh_from_db()
     assert (mechanism.name, mechanism.status, mechanism.website) == ("Renamed by A", "dissolved",
                                                                      "https://b.example.org")
@@ -176,9 +176,9 @@ def test_two_curators_editing_one_participation_row_lose_nothing(editor_a, edito
     form_b = open_form(client_b, row_url, "participation_form")  # B edits it on its own page
 
     form_b.update(role="observer", as_written="Republic of France")
-    assert client_b.post(row_url, form_b).status_code == 302
+    assert client_b.post(row_url, saved_and_approved(form_b)).status_code == 302
     form_a["participations-0-as_written"] = "the French Republic"
-    refused = client_a.post(mechanism_url, form_a)
+    refused = client_a.post(mechanism_url, saved_and_approved(form_a))
     page = refused.content.decode()
     assert refused.status_code == 200 and "editor-b saved this participation" in page
     assert "As written: yours is &#x27;the French Republic&#x27;, theirs is &#x27;Republic of France&#x27;" \
@@ -223,11 +223,33 @@ def test_the_import_applies_the_same_rule():
     assert any("Already recorded as" in line and "participations[1]" in line for line in error.value.errors)
 
 
+def test_the_import_compares_a_new_row_with_the_participations_already_stored():
+    import_dataset({"mechanisms/test-process.yaml": MINIMAL.replace(
+        "    role: member\n    as_written: Indonesia\n    start: ''\n    end: ''",
+        "    role: observer\n    as_written: Indonesia\n    start: '2005'\n    end: '2010'")})
+    # The file now lists, first, a membership from 2009 that overlaps the stored observer row, which it keeps
+    # (unchanged, so not validated again) further down, and a membership of another participant.
+    again = MINIMAL.replace(
+        "    role: member\n    as_written: Indonesia\n    start: ''\n    end: ''",
+        "    role: member\n    as_written: Indonesia\n    start: '2009'\n    end: ''").replace(
+        "meetings:\n", "  - state: IDN\n    role: observer\n    as_written: Indonesia\n"
+        "    start: '2005'\n    end: '2010'\n    note: ''\n    sources: [harns-2013 Annex B]\n"
+        "  - state: THA\n    role: member\n    as_written: Thailand\n    start: ''\n    end: ''\n    note: ''\n"
+        "    sources: [harns-2013 Annex B]\nmeetings:\n", 1)
+    with pytest.raises(DatasetError) as error:
+        import_dataset({"mechanisms/test-process.yaml": again})
+    assert [line for line in error.value.errors if "Already recorded as" in line] == [
+        next(line for line in error.value.errors if "participations[0]" in line)]
+    assert "Already recorded as observer (from 2005 to 2010)" in "\n".join(error.value.errors)
+    assert list(Participation.objects.filter(mechanism__slug="test-process").values_list("role", "start")) == [
+        ("observer", "2005")]  # nothing written
+
+
 def test_slugs_collide_whatever_their_case_with_a_message_a_curator_can_act_on(curator_client):
     data = form_data(curator_client.get("/admin/mechanisms/mechanism/add/").content, "mechanism_form")
     data.update(name="Copy", slug="MIDWA", region=str(Mechanism.objects.get(slug="midwa").region_id), kind="rcp",
                 governance="stand-alone", status="active")
-    page = curator_client.post("/admin/mechanisms/mechanism/add/", data).content.decode()
+    page = curator_client.post("/admin/mechanisms/mechanism/add/", saved_and_approved(data)).content.decode()
     assert "slug" in page.lower() and Mechanism.objects.filter(slug__iexact="midwa").count() == 1
 
 

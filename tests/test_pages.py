@@ -573,7 +573,7 @@ def test_text_colours_pass_wcag_aa_contrast():
     ]
     for text, background in pairs:
         assert contrast(colours[text], colours[background]) >= 4.5, (text, background)
-    for name in ("rcp", "irf", "other", "link"):  # white text on badges and buttons
+    for name in ("rcp", "irf", "global", "other", "link"):  # white text on badges and buttons
         assert contrast(white, colours[name]) >= 4.5, name
     for kind, colour in charts.KIND_COLOURS.items():  # the chart and the page agree, and pass on white
         assert colours[kind] == colour and contrast(colour, white) >= 4.5

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 CANARY = "zqcanary"  # lower case: every check is case-insensitive
 CURATED = [State, StateName, Organization, OrganizationName, Region, Theme, Mechanism, MechanismName,
-           Participation, Meeting, Document, ReviewEdition, ReviewEntry, Discrepancy]
+           Participation, Meeting, Document, ReviewEdition, ReviewEntry, Discrepancy, Source]
 LINK = re.compile(r'href="([^"#]+)"')
 MAX_URLS = 4000
 
@@ -72,6 +72,7 @@ def canaries(django_user_model):
         bali = Mechanism.objects.get(slug="bali-process")
         bali.sources.create(source=letter, locator="paragraph 2", covers="status")
         bali.sources.create(source=page, locator="#members", covers="website")
+        bali.sources.create(source=page, locator="", quotation="The page, cited whole.")
         ReviewEntry.objects.filter(edition__slug="harns-2013").update(
             reviewer_comment=f"{CANARY} comment on a published entry", responsible=editor)
         create_snapshot(edition=draft, title=f"{CANARY} snapshot of a draft", user=editor)

@@ -20,7 +20,7 @@ from apps.mechanisms.models import Mechanism, Participation, Theme
 from apps.reviews.models import ReviewEntry
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_a_curator_edit_in_the_admin(api, curator_client):
     def edit():
         data = form_data(curator_client.get(url).content, "mechanism_form")
         data.update(name="Bali Process, renamed", change_reason="Cache test")
-        assert curator_client.post(url, data).status_code == 302
+        assert curator_client.post(url, saved_and_approved(data)).status_code == 302
 
     changes_answer(api, BALI, edit, lambda body: body["name"] == "Bali Process, renamed")
 
@@ -194,6 +194,7 @@ def test_publishing_an_edition_and_its_snapshot(api, django_user_model):
     bali = Mechanism.objects.get(slug="bali-process")
     ReviewEntry.objects.create(edition=edition, mechanism=bali, kind=bali.kind, governance=bali.governance,
                                region=bali.region, status=ReviewEntry.Status.APPROVED)
+    factories.leave_out_the_rest(edition)
     services.submit_for_review(edition=edition, user=editor)
     changes_answer(api, "/api/v1/editions/", lambda: services.publish_edition(edition=edition, user=editor),
                    lambda body: "cache-2026" in {e["slug"] for e in body["results"]})

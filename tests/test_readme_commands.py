@@ -56,6 +56,8 @@ def test_make_run_writes_local_settings_for_development_only(checkout):
     (".venv/bin/python manage.py snapshot verify", {}),
     (".venv/bin/python manage.py export_dataset ", {"/some/folder": "var/exported"}),
     (".venv/bin/python manage.py import_dataset ", {"NAME": "curator", "[--dry-run]": "--dry-run"}),
+    (".venv/bin/python manage.py edition start ", {"NAME": "curator", '"..."': '"The 2026 review"',
+                                                   "[--cut-off 2026-06-30]": "--cut-off 2026-06-30"}),
 ])
 def test_a_readme_command_runs_as_written(checkout, prefix, replacements):
     command = readme_command(prefix)

@@ -1,19 +1,23 @@
 """Staged changes: a curator's save is a proposal the public does not see until an editor approves it."""
 
+import datetime
 import gzip
+import io
 import json
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from apps.curation import proposals
 from apps.curation.models import ChangeSet
 from apps.dataset import publishing, snapshots
 from apps.mechanisms.models import Mechanism, Participation
 from apps.reviews.models import ReviewEdition, ReviewEntry
+from apps.states.models import State
 
 from . import factories
 from .html_forms import form_data
@@ -169,7 +173,7 @@ def test_two_proposals_on_one_field_are_a_conflict_the_editor_resolves(cora, car
     mechanism = factories.mechanism(name="Approved Name", status="active")
     first = propose(cora_client, mechanism, name="Cora's Name")
     second = propose(carl_client, mechanism, name="Carl's Name")
-    other_field = propose(carl_client, mechanism, status="inactive")
+    other_field = propose(editor_client, mechanism, status="inactive")  # an editor's plain save proposes too
 
     page = editor_client.get(f"/admin/curation/changeset/{first.pk}/change/").content.decode()
     assert 'id="overlapping"' in page and f"Change set {second.pk}" in page and f"Change set {other_field.pk}" \
@@ -189,16 +193,116 @@ def test_two_proposals_on_one_field_are_a_conflict_the_editor_resolves(cora, car
     assert Mechanism.objects.values_list("name", "status").get(pk=mechanism.pk) == ("Carl's Name", "inactive")
 
 
-def test_an_editors_own_save_applies_at_once(edna):
+def test_an_editors_save_is_a_proposal_and_save_and_approve_applies_it_with_a_reason(edna):
     editor, client = edna
     mechanism = factories.mechanism(name="Approved Name")
-    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
-    form.update(name="Edited by the editor", change_reason="Typo")
-    assert client.post(url_of(mechanism), form).status_code == 302
-    assert Mechanism.objects.get(pk=mechanism.pk).name == "Edited by the editor"
-    record = Mechanism.history.filter(id=mechanism.pk).latest("history_id")
-    assert (record.change_set.state, record.change_set.user) == ("applied", editor)
+    page = client.get(url_of(mechanism)).content.decode()
+    assert 'name="_saveandapprove"' in page
+    proposal = propose(client, mechanism, name="Proposed by the editor")
+    assert (proposal.user, proposal.state) == (editor, "pending")
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+    other = factories.mechanism(slug="other", name="Other Approved")
+    form = form_data(client.get(url_of(other)).content, "mechanism_form")
+    form.update(name="Edited by the editor", _saveandapprove="Save and approve")
+    refused = client.post(url_of(other), form)
+    assert refused.status_code == 200 and "Say why you approve your own change" in refused.content.decode()
+    assert Mechanism.objects.get(pk=other.pk).name == "Other Approved"
+
+    form["change_reason"] = "Typo in the acronym's expansion"
+    assert client.post(url_of(other), form).status_code == 302
+    assert Mechanism.objects.get(pk=other.pk).name == "Edited by the editor"
+    record = Mechanism.history.filter(id=other.pk).latest("history_id")
+    applied = record.change_set
+    assert (applied.state, applied.user, applied.reviewer) == ("approved", editor, editor)
+    assert applied.reason == applied.review_comment == "Typo in the acronym's expansion"
+    assert record.history_change_reason == "Typo in the acronym's expansion"
+    assert list(proposals.pending()) == [proposal]
+
+
+def test_a_curator_posting_save_and_approve_is_refused_and_nothing_is_proposed(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    page = client.get(url_of(mechanism)).content.decode()
+    assert 'name="_saveandapprove"' not in page
+    form = form_data(page, "mechanism_form")
+    form.update(name="Forged approval", change_reason="I approve it myself", _saveandapprove="Save and approve")
+    assert client.post(url_of(mechanism), form).status_code == 403
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
     assert not proposals.pending().exists()
+    assert not ChangeSet.objects.filter(state="approved").exists()
+
+
+def test_a_curator_goes_on_editing_their_own_proposal_in_the_same_change_set(cora, carl, edna):
+    (_curator, client), (_other, other_client) = cora, carl
+    mechanism = factories.mechanism(name="Approved Name", acronym="AN")
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    theirs = propose(other_client, mechanism, acronym="CARL")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="First Proposal")
+    form["participations-0-as_written"] = "the French Republic"
+    client.post(url_of(mechanism), form)
+    mine = proposals.pending().filter(user__username="cora").get()
+
+    page = client.get(url_of(mechanism)).content.decode()
+    assert 'value="First Proposal"' in page and 'value="the French Republic"' in page
+    assert "You are editing your proposal" in page and f"change set {theirs.pk}</a> by carl" in page
+    assert 'value="CARL"' not in page  # the others' proposal is named, not shown
+    form = form_data(page, "mechanism_form")
+    form.update(name="Second Proposal", change_reason="Name as in Annex B")
+    response = client.post(url_of(mechanism), form, follow=True)
+    assert "is updated; it still awaits review" in response.content.decode()
+    mine.refresh_from_db()
+    assert proposals.pending().filter(user__username="cora").count() == 1
+    assert (mine.state, mine.reason) == ("pending", "Name as in Annex B")
+    assert [(item["model"], item["before"].get("name") or item["before"].get("as_written"),
+             item["after"].get("name") or item["after"].get("as_written")) for item in mine.changes] == [
+        ("mechanisms.Mechanism", "Approved Name", "Second Proposal"),
+        ("mechanisms.Participation", "France", "the French Republic")]
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+    row.refresh_from_db()
+    assert row.as_written == "France"
+
+    proposals.approve(mine, edna[0])
+    row.refresh_from_db()
+    assert (Mechanism.objects.get(pk=mechanism.pk).name, row.as_written) == ("Second Proposal", "the French Republic")
+
+
+def test_editing_ones_proposal_back_to_the_approved_values_withdraws_it(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    mine = propose(client, mechanism, name="Proposed Name")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="Approved Name")
+    response = client.post(url_of(mechanism), form, follow=True)
+    assert "no longer changes anything: it is withdrawn" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.state == "withdrawn" and not proposals.pending().exists()
+    assert 'value="Approved Name"' in client.get(url_of(mechanism)).content.decode()
+
+
+def test_a_proposed_new_row_keeps_its_identity_while_its_proposer_edits_it(cora, edna):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name")
+    factories.participation(mechanism, "FRA", "member", as_written="France")
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    new = int(form["participations-INITIAL_FORMS"])
+    form.update({f"participations-{new}-state": str(State.objects.get(alpha3="DEU").pk),
+                 f"participations-{new}-role": "member", f"participations-{new}-as_written": "Germany",
+                 "participations-TOTAL_FORMS": str(max(new + 1, int(form["participations-TOTAL_FORMS"])))})
+    assert client.post(url_of(mechanism), form).status_code == 302
+    mine = proposals.pending().get()
+    form = form_data(client.get(url_of(mechanism)).content, "mechanism_form")
+    new_row = next(key for key, value in form.items() if value == "Germany")
+    form[new_row] = "the Federal Republic of Germany"
+    assert client.post(url_of(mechanism), form).status_code == 302
+    mine.refresh_from_db()
+    assert proposals.pending().count() == 1
+    assert sorted(item["after"]["as_written"] for item in mine.changes) == ["the Federal Republic of Germany"]
+    assert not mechanism.participations.filter(state__alpha3="DEU").exists()
+    proposals.approve(mine, edna[0])
+    assert list(mechanism.participations.order_by("as_written").values_list("as_written", flat=True)) == [
+        "France", "the Federal Republic of Germany"]
 
 
 def test_a_crash_in_the_middle_of_an_approval_applies_nothing(cora, edna, monkeypatch):
@@ -266,6 +370,7 @@ def test_publishing_refuses_while_a_proposal_awaits_review_and_names_it(cora, ed
         mechanism = Mechanism.objects.get(slug=slug)
         ReviewEntry.objects.create(edition=edition, mechanism=mechanism, kind=mechanism.kind,
                                    governance=mechanism.governance, region=mechanism.region)
+    factories.leave_out_the_rest(edition)
     publishing.submit_for_review(edition=edition, user=editor)
     edition.entries.update(status=ReviewEntry.Status.APPROVED)
     proposal = propose(client, Mechanism.objects.get(slug="midwa"), name="Unreviewed name")
@@ -302,3 +407,129 @@ def test_a_curators_list_action_is_a_proposal_with_its_new_rows_and_their_citati
     assert [[str(c) for c in m.sources.all()] for m in members] == [["harns-2013 Annex B"]] * 2
     assert set(mechanism.participations.filter(role="expected-member").values_list("end", flat=True)) == {
         "2013-06-05"}
+
+
+def test_proposals_are_reviewed_by_command_with_the_same_role_checks(cora, carl, edna):
+    (_curator, client), editor = cora, edna[0]
+    assert carl[0].username == "carl"
+    mechanism = factories.mechanism(name="Approved Name")
+    proposal = propose(client, mechanism, name="Proposed Name", change_reason="Per Annex B")
+
+    def run(*args):
+        out = io.StringIO()
+        call_command("proposals", *args, stdout=out)
+        return out.getvalue()
+
+    listed = run("list")
+    assert f"{proposal.pk}\t" in listed and "cora" in listed and "Per Annex B" in listed
+    shown = run("show", str(proposal.pk))
+    assert "Approved Name -> Proposed Name" in shown and "Pending review" in shown
+    with pytest.raises(CommandError, match="may not approve"):
+        run("approve", str(proposal.pk), "--user", "carl")
+    with pytest.raises(CommandError, match="may not approve"):
+        run("approve", str(proposal.pk), "--user", "cora")
+    with pytest.raises(CommandError, match="may not withdraw"):
+        run("withdraw", str(proposal.pk), "--user", "carl")
+    with pytest.raises(CommandError, match="Say why"):
+        run("reject", str(proposal.pk), "--user", "edna")
+    proposal.refresh_from_db()
+    assert proposal.state == "pending" and Mechanism.objects.get(pk=mechanism.pk).name == "Approved Name"
+
+    assert "is approved" in run("approve", str(proposal.pk), "--user", "edna", "--comment", "Checked")
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.reviewer, proposal.review_comment) == ("approved", editor, "Checked")
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Proposed Name"
+    assert "No change set is pending review" in run("list")
+    with pytest.raises(CommandError, match="no longer pending"):
+        run("reject", str(proposal.pk), "--user", "edna", "--comment", "Too late")
+
+    second = propose(client, mechanism, name="Second Name")
+    assert "is withdrawn" in run("withdraw", str(second.pk), "--user", "cora")
+    assert Mechanism.objects.get(pk=mechanism.pk).name == "Proposed Name"
+
+
+def test_the_activity_feed_lists_the_change_sets_of_one_record_from_its_page(cora, carl, edna):
+    (_curator, client), (_other, other_client), (editor, editor_client) = cora, carl, edna
+    mechanism = factories.mechanism(name="Approved Name")
+    elsewhere = factories.mechanism(name="Another Mechanism")
+    row = factories.participation(mechanism, "FRA", "member", as_written="France")
+    pending_one = propose(client, mechanism, name="Proposed Name")
+    rejected = propose(other_client, mechanism, acronym="REJ")
+    proposals.reject(rejected, editor, "No source says so")
+    form = form_data(editor_client.get(url_of(row.mechanism)).content, "mechanism_form")
+    form.update({"participations-0-as_written": "French Republic", "change_reason": "As printed in Annex B",
+                 "_saveandapprove": "Save and approve"})
+    assert editor_client.post(url_of(mechanism), form).status_code == 302
+    approved = ChangeSet.objects.get(state="approved")
+    unrelated = propose(client, elsewhere, name="Elsewhere")
+
+    page = client.get(url_of(mechanism)).content.decode()
+    link = f"/admin/curation/changeset/?record=mechanisms.mechanism:{mechanism.pk}"
+    assert f'href="{link}"' in page
+
+    def listed(url):
+        html = client.get(url).content.decode()
+        return {pk for pk in ChangeSet.objects.values_list("pk", flat=True)
+                if f'href="/admin/curation/changeset/{pk}/change/' in html}
+
+    assert listed(link) == {pending_one.pk, rejected.pk, approved.pk}
+    assert listed(link + "&state__exact=rejected") == {rejected.pk}
+    assert listed(link + f"&user__id__exact={editor.pk}") == {approved.pk}
+    assert unrelated.pk in listed("/admin/curation/changeset/?state__exact=pending")
+    assert "?e=1" in client.get("/admin/curation/changeset/?record=nothing.here:1")["Location"]
+
+
+def test_what_changed_since_a_snapshot_an_edition_or_a_date_lists_approved_changes_by_record(cora, edna):
+    (_curator, client), (editor, editor_client) = cora, edna
+    mechanism = Mechanism.objects.get(slug="midwa")
+    old_name = mechanism.name
+    edition = ReviewEdition.objects.get(slug="harns-2013")
+    snapshot = snapshots.create_snapshot(edition=edition, title="Before the annual update", user=editor)
+
+    form = form_data(editor_client.get(url_of(mechanism)).content, "mechanism_form")
+    form.update(name="Migration Dialogue for West Africa (renamed)", change_reason="Renamed at the 2026 ministerial",
+                _saveandapprove="Save and approve")
+    assert editor_client.post(url_of(mechanism), form).status_code == 302
+    approved = propose(client, Mechanism.objects.get(slug="bali-process"), status_note="Approved note")
+    proposals.approve(approved, editor, "Checked")
+    propose(client, Mechanism.objects.get(slug="bali-process"), status_note="UNREVIEWED NOTE")
+
+    assert client.get("/admin/changes-since/").status_code == 403  # editors read it
+    index = editor_client.get("/admin/").content.decode()
+    assert 'id="changes-since"' in index
+    by_snapshot = editor_client.get(f"/admin/changes-since/?snapshot={snapshot.pk}").content.decode()
+    by_edition = editor_client.get(f"/admin/changes-since/?edition={edition.pk}").content.decode()
+    for page in (by_snapshot, by_edition):
+        records = page[page.index('id="changed-records"'):]
+        assert "approved changes to 2 records" in page
+        assert old_name in records and "Migration Dialogue for West Africa (renamed)" in records
+        assert "Renamed at the 2026 ministerial" in records and "Approved note" in records
+        assert "UNREVIEWED NOTE" not in page and "1 proposal awaits review" in page
+        compared = page[page.index('id="compared-with-snapshot"'):page.index('id="changed-records"')]
+        assert "midwa: name changed from" in compared
+    today = timezone.now().date()
+    assert "Migration Dialogue for West Africa (renamed)" in editor_client.get(
+        f"/admin/changes-since/?since={today:%Y-%m-%d}").content.decode()
+    later = editor_client.get(f"/admin/changes-since/?since={today + datetime.timedelta(days=1):%Y-%m-%d}")
+    assert "No approved change since then" in later.content.decode()
+    both = editor_client.get(f"/admin/changes-since/?since={today:%Y-%m-%d}&snapshot={snapshot.pk}")
+    assert "Choose one: a date, a snapshot or an edition" in both.content.decode()
+    unsnapped = factories.edition(slug="annual-2028", year=2028, title="2028 annual review")
+    refused = editor_client.get(f"/admin/changes-since/?edition={unsnapped.pk}").content.decode()
+    assert "has no snapshot yet" in refused
+
+
+def test_a_proposal_that_no_longer_applies_is_said_so_and_a_new_save_is_a_new_proposal(cora):
+    _curator, client = cora
+    mechanism = factories.mechanism(name="Approved Name", slug="approved-slug")
+    mine = propose(client, mechanism, slug="wanted-slug")
+    factories.mechanism(slug="wanted-slug")  # approved meanwhile, by someone else
+    page = client.get(url_of(mechanism)).content.decode()
+    assert "Your proposal no longer applies as it stands" in page and 'value="approved-slug"' in page
+    form = form_data(page, "mechanism_form")
+    form.update(name="Another Name")
+    client.post(url_of(mechanism), form)
+    mine.refresh_from_db()
+    assert mine.state == "pending" and mine.changes[0]["after"]["slug"] == "wanted-slug"
+    newer = proposals.pending().exclude(pk=mine.pk).get()
+    assert (newer.changes[0]["after"]["name"], newer.changes[0]["after"]["slug"]) == ("Another Name", "approved-slug")

@@ -1,5 +1,8 @@
 """The site in English, French and Spanish: complete catalogues, translated pages, names and dates."""
 
+import re
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -12,7 +15,8 @@ from django.utils import translation
 from apps.site import localization
 from apps.states.models import State
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "locale"
 LANGUAGES = ["fr", "es"]
 
 
@@ -37,6 +41,70 @@ def test_the_shipped_mo_is_compiled_from_the_po(language):
         }
 
     assert entries(mo) == entries(po)
+
+
+# What a template may show untranslated: names of formats and standards, the same in every language.
+UNTRANSLATED_NAMES = {"API", "CSV", "JSON", "CSL-JSON", "BibTeX", "RIS", "YAML (zip)", "Popolo JSON", "SHA-256", "UTC",
+                      "ISBN"}
+# Templates left in English on purpose: the admin's, and the review report, a document in English.
+ENGLISH_TEMPLATES = {"admin", "report.html"}
+VISIBLE_ATTRIBUTES = {"title", "aria-label", "alt", "placeholder", "value"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a visitor sees or hears in a template's HTML, once Django's tags and variables are gone."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style")
+        self.found += [value for name, value in attrs if name in VISIBLE_ATTRIBUTES and value]
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.found.append(data)
+
+
+def untranslated_text(source):
+    """Words in a template outside {% translate %} and {% blocktranslate %}, other than UNTRANSLATED_NAMES."""
+    for pattern in (r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", r"{#.*?#}",
+                    r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}", r"{%.*?%}", r"{{.*?}}"):
+        source = re.sub(pattern, " ", source, flags=re.S)
+    parser = _VisibleText()
+    parser.feed(source)
+    left = []
+    for text in parser.found:
+        for name in sorted(UNTRANSLATED_NAMES, key=len, reverse=True):
+            text = text.replace(name, " ")
+        if re.search(r"[^\W\d_]{2,}", text):
+            left.append(" ".join(text.split()))
+    return left
+
+
+PUBLIC_TEMPLATES = sorted(
+    path.relative_to(ROOT / "templates") for path in (ROOT / "templates").rglob("*.html")
+    if not ENGLISH_TEMPLATES & set(path.relative_to(ROOT / "templates").parts)
+)
+
+
+@pytest.mark.parametrize("template", PUBLIC_TEMPLATES, ids=str)
+def test_every_word_of_a_public_template_goes_through_the_catalogue(template):
+    """A string added without {% translate %} never reaches the catalogue, so the catalogue test cannot see it:
+    the cite and download links were English on the French and Spanish pages."""
+    assert untranslated_text((ROOT / "templates" / template).read_text()) == []
+
+
+def test_the_template_check_finds_a_forgotten_string():
+    assert untranslated_text('{% load i18n %}<p class="x">Download the citation: <a href="{{ url }}">BibTeX</a>'
+                             '</p><a title="Open it">{% translate "Cite" %}</a>') == ["Download the citation:",
+                                                                                     "Open it"]
+    assert untranslated_text('{% blocktranslate %}Cite {{ it }}{% endblocktranslate %} <b>{{ n }}</b> · 2013'
+                             ' <meta content="width=device-width">') == []
 
 
 PAGES = ["/", "/mechanisms/", "/mechanisms/midwa/", "/states/IDN/", "/meetings/", "/editions/", "/editions/2013/",
@@ -64,6 +132,8 @@ KEY_PHRASES = [
     "Any kind", "Recent changes", "In figures", "The mechanisms it takes part in", ">Member <", "Stand-alone",
     "Africa (intra-African)", "as a table", "Map of", "too small to see",
     "Snapshots to download", "Changes since the previous review",
+    "Cite this mechanism", "Download the citation", "Atom feed", "Follow its changes", "Download it:",
+    "Cite this edition", "Chicago author-date", "outcome documents",
 ]
 
 
@@ -169,3 +239,58 @@ def test_the_pages_in_french_and_spanish_are_cached_like_the_english_ones(visito
     response = visitor.get(path)
     assert response["Cache-Control"].startswith("public, max-age=")
     assert visitor.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_a_name_the_same_in_french_is_marked_french_not_english(visitor):
+    """'France', 'Mali', 'Togo' are French names too: marked English, a French screen reader read them with an
+    English voice."""
+    assert localization.state_name(State.objects.get(alpha3="FRA"), "fr") == ("France", "fr")
+    assert localization.state_name(State.objects.get(alpha3="MLI"), "es") == ("Malí", "es")
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert '<a href="/fr/states/MLI/">Mali</a>' in html and '<span lang="en">Mali</span>' not in html
+
+
+def test_the_members_are_listed_by_their_recorded_names_in_every_language_as_in_the_download(visitor):
+    """They were listed as the source writes them, so 'the Gambia' and 'the Niger' came after Togo. The order
+    is the same on every page and in the download (tests/test_downloads.py)."""
+    expected = {"": ["Benin", "Burkina Faso", "Cabo Verde", "Côte d'Ivoire", "Gambia", "Ghana"],
+                "/fr": ["Bénin", "Burkina Faso", "Cap-Vert", "Côte d'Ivoire", "Gambie", "Ghana"]}
+    codes = []
+    for language in ("", "/fr", "/es"):
+        html = visitor.get(f"{language}/mechanisms/midwa/").content.decode()
+        table = html[html.index('id="role-1"'):]
+        table = table[:table.index("</table>")]
+        rows = re.findall(r'<th scope="row"><a href="[^"]*/states/([A-Z]{3})/">(?:<span lang="en">)?([^<]+)<', table)
+        codes.append([code for code, _name in rows])
+        if language in expected:
+            assert [unescape(name) for _code, name in rows][:6] == expected[language]
+    assert codes[0] == codes[1] == codes[2] and len(codes[0]) == 15
+    recorded = dict(State.objects.filter(alpha3__in=codes[0]).values_list("alpha3", "name"))
+    assert [recorded[code] for code in codes[0]] == sorted(recorded[code] for code in codes[0])
+
+
+def test_a_french_list_puts_a_space_before_its_semicolons(visitor):
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert "17 États participent : Membre, présidence ou groupe de pilotage, 15 ; Observateur" in html
+    html = visitor.get("/es/mechanisms/midwa/").content.decode()
+    assert "grupo directivo, 15; Observador" in html
+
+
+def test_the_feeds_speak_the_language_of_their_address(visitor):
+    response = visitor.get("/fr/feeds/editions/")
+    assert response.status_code == 200
+    feed = response.content.decode()
+    assert 'xml:lang="fr"' in feed
+    assert "<title>Mécanismes régionaux de consultation sur la migration : éditions et instantanés</title>" in feed
+    assert "<title>Mecanismos regionales de consulta sobre migración: cambios</title>" in visitor.get(
+        "/es/feeds/changes/").content.decode()
+
+
+def test_a_citation_is_written_in_the_terms_of_the_page(visitor):
+    """The titles stay as recorded; what the citation says around them follows the page's language."""
+    html = visitor.get("/fr/mechanisms/midwa/").content.decode()
+    assert "[Instantané du jeu de données harns-2013-" in html
+    assert re.search(r"«\s?Migration Dialogue for West Africa\s?»", html)  # Chicago, with French quotation marks
+    html = visitor.get("/es/mechanisms/midwa/").content.decode()
+    assert "[Instantánea del conjunto de datos harns-2013-" in html and ". En <i>" in html
+    assert "[Data set snapshot harns-2013-" in visitor.get("/mechanisms/midwa/").content.decode()

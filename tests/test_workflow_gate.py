@@ -135,7 +135,24 @@ def test_importing_a_published_edition_without_approvable_entries_is_refused_and
     assert "annual-2030" not in slugs
 
 
+def test_an_imported_published_edition_must_cover_every_mechanism_and_names_those_it_misses(editor):
+    entry = ("review_entries:\n  - {edition: annual-2030, section: '1', kind: rcp, governance: stand-alone, "
+             "region: africa}")
+    with pytest.raises(DatasetError) as refused:
+        import_dataset({"editions.yaml": NEW_PUBLISHED_EDITION,
+                        "mechanisms/test-process.yaml": MINIMAL.replace("review_entries: []", entry)},
+                       user=editor, reason="A new edition")
+    missing = [e for e in refused.value.errors if "has no entry in this edition" in e]
+    assert len(missing) == Mechanism.objects.count()  # each mechanism already in the dataset
+    assert ("editions.yaml: edition 'annual-2030': cannot become 'published': Mechanism 'bali-process' has no "
+            "entry in this edition: add one, or leave it out with a reason.") in missing
+    assert not ReviewEdition.objects.filter(slug="annual-2030").exists()
+
+
 def test_an_imported_published_edition_is_published_by_the_workflow_with_its_snapshot(editor, api):
+    # The dataset holds the one mechanism the edition reviews.
+    Mechanism.objects.update(predecessor=None)
+    Mechanism.objects.all().delete()
     entry = ("review_entries:\n  - {edition: annual-2030, section: '1', kind: rcp, governance: stand-alone, "
              "region: africa}")
     import_dataset({"editions.yaml": NEW_PUBLISHED_EDITION,

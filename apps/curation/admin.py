@@ -5,6 +5,7 @@ from collections import defaultdict
 from django import forms
 from django.apps import apps as django_apps
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -21,9 +22,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import accounts, people, review, timeline  # noqa: F401  (they register the team's accounts and roles)
+from . import accounts, people, proposals, review, timeline  # noqa: F401  (they register the team's accounts and roles)
 from .admin_citing import CitationForm
-from .citations import follow_changes
+from .citations import CitingRefused, follow_changes
 from .history import current_change_set
 from .models import ChangeSet, Citation, CitedModel, ConcurrentEditError, Source, repeated_citations
 from .records import PLACE, declared_fields_of
@@ -257,9 +258,17 @@ class ChangeReasonForm(VersionedForm):
         required=False,
         max_length=500,
         label="Reason for this change",
-        help_text="Optional. Kept in the edit history with your change, e.g. 'Corrected per Annex B'.",
+        help_text="Kept in the edit history with your change, e.g. 'Corrected per Annex B'. Optional for a "
+                  "proposal; required to save and approve at once.",
         widget=forms.TextInput(attrs={"size": 80}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if review.SAVE_AND_APPROVE in self.data and not (cleaned.get("change_reason") or "").strip():
+            self.add_error("change_reason", "Say why you approve your own change without review: the history "
+                                            "keeps the reason.")
+        return cleaned
 
 
 class KnownAutocompleteSelect(AutocompleteSelect):
@@ -562,12 +571,37 @@ class CuratedAdmin(SimpleHistoryAdmin):
                      name=f"{opts.app_label}_{opts.model_name}_restore"), *super().get_urls()]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        def render(context):
+            return super(CuratedAdmin, self).changeform_view(request, object_id, form_url, context)
+
+        if object_id is not None:
+            opts = self.model._meta
+            extra_context = {**(extra_context or {}), "record_changes_url": reverse(
+                "admin:curation_changeset_changelist") + f"?record={opts.app_label}.{opts.model_name}:{object_id}"}
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return review.edit_record(request, self.model, object_id, render, extra_context)
         except ConcurrentEditError as error:
             # Two saves raced between the form's check and the database: nothing was written.
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
+        except CitingRefused as refusal:
+            # A citation checked with the form was refused when saved (someone cited the same place meanwhile).
+            self.message_user(request, f"Nothing was saved. {refusal}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return super().response_add(self._stay_after_approving(request), obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return super().response_change(self._stay_after_approving(request), obj)
+
+    @staticmethod
+    def _stay_after_approving(request):
+        """After "Save and approve" the editor stays on the record, as after "Save and continue editing"."""
+        if review.SAVE_AND_APPROVE in request.POST and "_addanother" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return request
 
     def save_model(self, request, obj, form, change):
         change_set = current_change_set()
@@ -592,6 +626,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        if hasattr(formset, "save_citations"):  # the citations asked for in a table's rows (CitingInline)
+            formset.save_citations(request.user)
         for row in getattr(formset, "deleted_elsewhere", ()):
             record = row._deleted_elsewhere
             self.message_user(request, f"{record.history_user or 'Someone else'} deleted the "
@@ -657,13 +693,59 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class RecordFilter(admin.SimpleListFilter):
+    """The change sets of one record (``?record=mechanisms.mechanism:12``, the link on the record's page): those
+    recorded in its history or in the history of its rows (as its history page shows them), and the proposals,
+    whatever their state, that change it or its rows."""
+
+    title = "record"
+    parameter_name = "record"
+
+    def _record(self, model_admin):
+        try:
+            label, pk = self.value().rsplit(":", 1)
+            model = django_apps.get_model(label)
+            pk = int(pk)
+        except (LookupError, ValueError):
+            raise IncorrectLookupParameters(f"Unknown record {self.value()!r}.") from None
+        return model, pk, model._base_manager.filter(pk=pk).first(), model_admin.admin_site._registry.get(model)
+
+    def lookups(self, request, model_admin):
+        if not self.value():
+            return []
+        model, pk, obj, _admin = self._record(model_admin)
+        return [(self.value(), f"{model._meta.verbose_name} '{obj}'" if obj else f"{model._meta.verbose_name} #{pk}")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        model, pk, obj, record_admin = self._record(self.model_admin)
+        if obj is not None and isinstance(record_admin, CuratedAdmin):
+            sources = record_admin.timeline_sources(obj)
+        elif getattr(model._meta, "simple_history_manager_attribute", None) == "history":
+            sources = [(model, {"id": pk})]
+        else:
+            sources = []
+        ids = set()
+        for source, filters in sources:
+            ids.update(source.history.filter(**filters).exclude(change_set=None).values_list("change_set", flat=True))
+        proposed = ChangeSet.objects.exclude(state=ChangeSet.State.APPLIED).only("pk", "changes")
+        ids.update(change_set.pk for change_set in proposed if proposals.touches(change_set, model, pk))
+        return queryset.filter(pk__in=ids)
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin = model_admin
+        super().__init__(request, params, model, model_admin)
+
+
 @admin.register(ChangeSet)
 class ChangeSetAdmin(ReadOnlyAdmin):
     """Every edit, import and revert; opening one lists all the records it changed. A proposal (a change
     waiting for review) shows its field-level differences, and editors approve or reject it here."""
 
     list_display = ("created_at", "kind", "state", "user", "reason", "reviewer")
-    list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter), "user")
+    list_filter = ("state", "kind", ("created_at", admin.DateFieldListFilter), "user", "reviewer", RecordFilter)
+    date_hierarchy = "created_at"
     search_fields = ("reason", "user__username", "review_comment")
     readonly_fields = ("created_at", "kind", "state", "user", "reason", "reviewer", "review_comment", "reviewed_at")
     exclude = ("changes",)

@@ -125,3 +125,11 @@ def web_page_from_url(url, *, title=""):
                     publisher=parts.hostname or "", accessed=timezone.localdate())
     source.full_clean()
     return source
+
+
+def source_for_url(url, *, title=""):
+    """The source to cite for a pasted address: the source already registered with exactly this address
+    (pasting it twice registers nothing twice), else a new web page for it (titled ``title``, by default
+    its address), validated and not saved."""
+    registered = Source.objects.filter(url=url).order_by("pk").first()
+    return registered if registered is not None else web_page_from_url(url, title=title)

@@ -1,22 +1,25 @@
 """Request-wide behaviour: a change set per curator request that writes, the query-string guard, the
-methods the public pages answer, and one retry of a safe request that lost its database connection."""
+methods the public pages answer, one retry of a safe request that lost its database connection, and the
+short way of anonymous API reads past sessions, authentication and messages."""
 
 import re
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import connections
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 
-from . import proposals
+from . import proposals, review
 from .history import recording
 from .models import ChangeSet
 
 
 class ChangeSetMiddleware:
-    """A change set per curator request that writes; a curator's writes become a proposal for review."""
+    """A change set per request that writes; a curator's writes, whatever the admin path, become a proposal for
+    review. (An editor's save of a record's form is a proposal too, unless approved on saving: review.edit_record.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,20 +35,7 @@ class ChangeSetMiddleware:
                 response = self.get_response(request)
         if capture.change_set is None:
             return response
-        return self.proposed(request, response, capture.change_set)
-
-    @staticmethod
-    def proposed(request, response, change_set):
-        """The save went to the review queue: say so instead of 'changed successfully', and show it."""
-        storage = getattr(request, "_messages", None)
-        if storage is not None:
-            storage._queued_messages = [m for m in storage._queued_messages if m.level != messages.SUCCESS]
-        url = reverse("admin:curation_changeset_change", args=[change_set.pk])
-        messages.info(request, f"Your change is proposed for review (change set {change_set.pk}): the public "
-                      "sees it once an editor approves it.")
-        if response.status_code in {301, 302, 303}:
-            return HttpResponseRedirect(url)
-        return response
+        return review.proposed(request, response, capture.change_set)
 
 
 class QueryStringGuardMiddleware:
@@ -113,3 +103,36 @@ class PageMethodsMiddleware:
             response.content = f"{request.method[:20]} is not allowed here: the pages are read with GET or HEAD.\n"
             return response
         return self.get_response(request)
+
+
+def anonymous_api_read(request):
+    """A read of the public API by someone not signed in: GET, HEAD or OPTIONS under /api/, no session cookie.
+
+    The API is anonymous (no authentication in DRF): such a request needs no session, user or messages.
+    A request that carries a session cookie (a curator signed in to the admin) takes the full way, so it
+    is still recognised as signed in (its reads go to the primary database, it skips the public cache).
+    """
+    return (request.method in {"GET", "HEAD", "OPTIONS"} and request.path_info.startswith("/api/")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES)
+
+
+class SkippedOnAnonymousAPIReads:
+    """A middleware that an anonymous API read passes by (``anonymous_api_read``); every other request,
+    the admin's and the pages' included, goes through it as through Django's own."""
+
+    def __call__(self, request):
+        if anonymous_api_read(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(SkippedOnAnonymousAPIReads, DjangoSessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(SkippedOnAnonymousAPIReads, DjangoAuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(SkippedOnAnonymousAPIReads, DjangoMessageMiddleware):
+    pass

@@ -6,7 +6,10 @@ Every state change of a proposal goes through this module, which checks the role
   back; the live tables (what the public pages, the API, the caches and snapshots read) never see them;
 - ``approve``: an editor applies a pending change set in one transaction, through the models' own save
   (version-guarded, three-way: a field someone else changed since is a conflict, never overwritten silently);
-- ``reject`` (with a comment), ``withdraw`` (the proposer, while it is pending).
+- ``reject`` (with a comment), ``withdraw`` (the proposer, while it is pending);
+- ``revising(change_set, user)``: inside ``capturing``, the proposer goes on editing their own pending proposal;
+  the block's writes update that change set instead of making a second one;
+- ``approving_own(user, reason)``: an editor's or administrator's save applied and approved at once, with a reason.
 
 A proposal stores, per record: the model's label, its pk (or a reference for a new row), the version it was
 based on, the field values before and after, and whether it is deleted. See docs/staged-changes.md.
@@ -86,6 +89,7 @@ class Capture:
     entries: dict = field(default_factory=dict)  # (label, pk) -> {"created", "deleted", "before"}
     items: list = field(default_factory=list)
     change_set: ChangeSet | None = None
+    revised: ChangeSet | None = None  # the proposer's own pending proposal this save goes on editing
 
     def touch(self, model, pk, *, created=False):
         recorded = current_change_set()  # the change set the write is recorded in (a service may open its own)
@@ -107,8 +111,8 @@ class Capture:
             before = entry["before"]
             if entry["created"] and after is None:
                 continue  # added and removed within the same change
-            if before is not None and after is not None and before == after:
-                continue
+            if before is not None and after is not None and _without_version(before) == _without_version(after):
+                continue  # saved, but nothing of it changed (e.g. edited back to the approved values)
             items.append({
                 "model": label,
                 "pk": None if entry["created"] else pk,
@@ -175,9 +179,84 @@ def capturing(user, *, kind=ChangeSet.Kind.EDIT, reason=""):
                 transaction.set_rollback(True)
     finally:
         _capture.reset(token)
-    if capture.items:
+    if capture.revised is not None:
+        capture.change_set = _revise(capture.revised, capture)
+    elif capture.items:
         capture.change_set = ChangeSet.objects.create(
             kind=capture.kind, user=user, reason=capture.reason, state=State.PENDING, changes=capture.items)
+
+
+def revising(change_set, user, *, new_pks=None):
+    """Inside ``capturing``: go on editing ``user``'s own pending proposal. Its changes are applied first (so the
+    block starts from the proposed values) and the block's result replaces them, compared with the approved data.
+    Returns {reference: pk} of the rows the proposal adds (``new_pks`` keeps the ones a form was shown with)."""
+    capture = _capture.get()
+    if capture is None:
+        raise RuntimeError("revising() runs inside capturing().")
+    if change_set.user_id != getattr(user, "pk", None):
+        raise PermissionDenied("Only the person who proposed a change may go on editing it.")
+    if change_set.state != State.PENDING:
+        raise ProposalRefused("This change set is no longer pending review.")
+    noted = dict(capture.entries)
+    try:
+        with transaction.atomic():
+            pks = apply_items(change_set.changes, force=True, new_pks=new_pks)
+    except ProposalRefused:
+        capture.entries = noted  # it no longer applies as it stands: the save is a proposal of its own
+        raise
+    capture.revised = change_set
+    return pks
+
+
+def _revise(change_set, capture):
+    """Store the revised changes in the same change set; a proposal that no longer changes anything is withdrawn.
+    When it was reviewed meanwhile, the new changes are a proposal of their own."""
+    reason = capture.reason or change_set.reason
+    if capture.items == change_set.changes and reason == change_set.reason:
+        return None  # nothing new (e.g. the form refused the save)
+    with transaction.atomic():
+        if capture.items:
+            updated = ChangeSet.objects.filter(pk=change_set.pk, state=State.PENDING).update(
+                changes=capture.items, reason=reason)
+        else:
+            updated = ChangeSet.objects.filter(pk=change_set.pk, state=State.PENDING).update(
+                state=State.WITHDRAWN, reviewed_at=timezone.now(),
+                review_comment="Withdrawn: edited back to the approved values.")
+    if not updated:
+        if not capture.items:
+            return None
+        return ChangeSet.objects.create(kind=capture.kind, user=capture.user, reason=capture.reason,
+                                        state=State.PENDING, changes=capture.items)
+    change_set.refresh_from_db()
+    change_set.revised = True
+    return change_set
+
+
+@contextmanager
+def approving_own(user, reason):
+    """An editor's or administrator's save, applied at once and approved by its author, with a reason.
+
+    The change set being recorded holds the author as both proposer and approver, and the reason. A curator is
+    refused (PermissionDenied), whatever the form posted. The block runs in a transaction: a caller whose save
+    did not go through (a form error) calls ``transaction.set_rollback(True)`` inside it.
+    """
+    _require_approver(user)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        change_set = current_change_set()
+        saved_before = change_set is not None and change_set.pk is not None
+        if change_set is not None:  # saved as approved with its first history record
+            change_set.reason = reason or change_set.reason
+            change_set.state, change_set.reviewer, change_set.review_comment = State.APPROVED, user, reason
+            change_set.reviewed_at = timezone.now()
+        yield change_set
+        if change_set is not None and change_set.pk is not None:
+            if not reason:
+                raise ValidationError({"change_reason": "Say why you approve your own change: it is kept in the "
+                                                        "history."})
+            if saved_before and not transaction.get_rollback():
+                ChangeSet.objects.filter(pk=change_set.pk).update(
+                    state=State.APPROVED, reviewer=user, review_comment=reason, reviewed_at=change_set.reviewed_at)
 
 
 @receiver(pre_save)
@@ -223,7 +302,7 @@ def _before_links_change(sender, instance, action, reverse, model, pk_set, **kwa
 # Review
 
 
-def approve(change_set, user, comment="", *, force=False):
+def approve(change_set, user, comment="", *, force=False, new_pks=None):
     """Apply a pending proposal in one transaction and mark it approved by ``user``.
 
     A field the proposal changes that someone else has changed since raises ProposalConflict and applies
@@ -238,7 +317,7 @@ def approve(change_set, user, comment="", *, force=False):
         note = f"Proposed by {proposer or 'an unknown user'}, approved by {user}"
         reason = f"{locked.reason} ({note})" if locked.reason else note
         with joining(locked):
-            apply_items(locked.changes, author=proposer, reason=reason, force=force)
+            apply_items(locked.changes, author=proposer, reason=reason, force=force, new_pks=new_pks)
         locked.state, locked.reviewer, locked.review_comment = State.APPROVED, user, comment
         locked.reviewed_at = timezone.now()
         locked.save(update_fields=["state", "reviewer", "review_comment", "reviewed_at"])
@@ -321,8 +400,11 @@ def conflicts_of(items):
     return found
 
 
-def apply_items(items, *, author=None, reason="", force=False):
-    """Write the items through the models' own save and delete. Call inside a transaction."""
+def apply_items(items, *, author=None, reason="", force=False, new_pks=None):
+    """Write the items through the models' own save and delete. Call inside a transaction.
+
+    Returns {reference: pk} of the rows added. ``new_pks`` gives such rows the pks they had when the same
+    proposal was applied before and rolled back (the form its proposer was shown), when they are free."""
     if not force:
         conflicts = conflicts_of(items)
         if conflicts:
@@ -339,6 +421,9 @@ def apply_items(items, *, author=None, reason="", force=False):
         after = _resolved(item["after"], refs)
         if item["pk"] is None:
             obj, links = _build(model, None, after)
+            wanted = (new_pks or {}).get(item["ref"])
+            if wanted is not None and not model._base_manager.filter(pk=wanted).exists():
+                obj.pk = wanted
         else:
             obj = model._base_manager.filter(pk=item["pk"]).first()
             if obj is None:
@@ -357,11 +442,12 @@ def apply_items(items, *, author=None, reason="", force=False):
             obj.full_clean()
         except ValidationError as error:
             raise ProposalRefused(f"{model._meta.verbose_name} '{obj}': {'; '.join(error.messages)}") from None
-        obj.save()
+        obj.save(force_insert=item["pk"] is None)
         for name, pks in links.items():
             getattr(obj, name).set([refs.get(p["ref"]) if isinstance(p, dict) else p for p in pks])
         if item["ref"]:
             refs[item["ref"]] = obj.pk
+    return refs
 
 
 # Reading proposals
@@ -403,6 +489,34 @@ def touched_fields(change_set):
         names = before if item["delete"] else [k for k, v in after.items() if v != before.get(k)]
         touched.update((item["model"], item["pk"], name) for name in names)
     return touched
+
+
+def touches(change_set, model, pk):
+    """Whether the proposal changes the record ``model`` #``pk`` or a row that belongs to it (a participation,
+    a citation of it: a row whose link points to the record)."""
+    label, pk = model._meta.label, int(pk)
+    content_type = None
+    for item in change_set.changes:
+        if item["model"] == label and item["pk"] == pk:
+            return True
+        item_model = apps.get_model(item["model"])
+        for values in (item["before"] or {}, item["after"] or {}):
+            for name, target, ct_field in _relations(item_model):
+                if values.get(name) != pk:
+                    continue
+                if target == label:
+                    return True
+                if target is None:
+                    content_type = content_type or ContentType.objects.get_for_model(model).pk
+                    if values.get(ct_field) == content_type:
+                        return True
+    return False
+
+
+def pending_on(model, pk):
+    """The pending proposals that change the record or its rows, oldest first (one query)."""
+    return [change_set for change_set in pending().select_related("user").order_by("created_at", "pk")
+            if touches(change_set, model, pk)]
 
 
 def overlapping(change_set):

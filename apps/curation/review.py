@@ -1,6 +1,7 @@
 """The editors' review of proposed changes, in the admin: the differences, the conflicts, approve, reject,
-withdraw, and a preview of the public page with the change applied. Every action calls apps/curation/proposals.py,
-which checks the role."""
+withdraw, and a preview of the public page with the change applied; and a record's change form as proposals
+shape it (one's own pending proposal shown and edited in place, "Save and approve" for editors). Every action
+calls apps/curation/proposals.py, which checks the role."""
 
 from django.apps import apps
 from django.contrib import messages
@@ -11,9 +12,140 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.test import RequestFactory
 from django.urls import path, resolve, reverse
+from django.utils.html import format_html, format_html_join
 
 from . import proposals
 from .models import ChangeSet
+
+# The change form's button by which an editor or an administrator saves and approves at once, with a reason.
+SAVE_AND_APPROVE = "_saveandapprove"
+
+
+def _change_set_url(change_set):
+    return reverse("admin:curation_changeset_change", args=[change_set.pk])
+
+
+def _rows_key(change_set):
+    return f"proposal-{change_set.pk}-new-rows"
+
+
+def edit_record(request, model, object_id, render, extra_context=None):
+    """A record's change (or add) form, where proposals decide what a save does.
+
+    - Someone with a pending proposal of their own on the record sees the proposed values, and saving goes on
+      editing that proposal (the same change set) instead of making a second one.
+    - Other people's pending proposals on the record are named in a notice.
+    - A save is a proposal for review; an editor or administrator may "Save and approve" instead, with a reason
+      (``proposals.approving_own`` refuses a curator, whatever the form posts).
+
+    ``render(extra_context)`` runs the admin's own change form view.
+    """
+    user = request.user
+    own, others = None, []
+    pk = _as_pk(object_id)
+    if pk is not None:
+        for change_set in proposals.pending_on(model, pk):
+            if change_set.user_id == user.pk:
+                own = change_set  # the latest of one's own
+            else:
+                others.append(change_set)
+    context = {**(extra_context or {}), "can_save_and_approve": proposals.can_approve(user)}
+    rows = request.session.get(_rows_key(own)) if own is not None else None
+    if request.method != "POST":
+        return _open(request, own, others, rows, lambda: render(context))
+    if SAVE_AND_APPROVE in request.POST:
+        reason = request.POST.get("change_reason", "").strip()
+        with proposals.approving_own(user, reason):
+            if own is not None:
+                proposals.approve(own, user, reason, force=True, new_pks=rows)
+            response = render(context)
+            if not _is_redirect(response):  # the form refused the save: nothing of it, nor of the proposal
+                transaction.set_rollback(True)
+        if own is not None and _is_redirect(response):
+            messages.success(request, f"Your proposal (change set {own.pk}) is approved and applied with this save.")
+        return response
+    if proposals.needs_review(user):  # a curator's request is already captured as a whole (ChangeSetMiddleware)
+        _revise(own, user, rows)
+        return render(context)
+    with proposals.capturing(user) as capture:
+        _revise(own, user, rows)
+        response = render(context)
+    if capture.change_set is None:
+        return response
+    return proposed(request, response, capture.change_set)
+
+
+def _revise(own, user, rows):
+    if own is None:
+        return
+    try:
+        proposals.revising(own, user, new_pks=rows)
+    except proposals.ProposalRefused:
+        pass  # the form said so when it was opened; this save is then a proposal of its own
+
+
+def _as_pk(object_id):
+    try:
+        return int(object_id)
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_redirect(response):
+    return response.status_code in {301, 302, 303}
+
+
+def _open(request, own, others, rows, render):
+    """Show the form; with one's own proposal applied (inside a transaction rolled back) when there is one."""
+    if others:
+        links = format_html_join(", ", '<a href="{}">change set {}</a> by {} ({} UTC)', (
+            (_change_set_url(c), c.pk, c.user or "an unknown user", f"{c.created_at:%Y-%m-%d %H:%M}") for c in others))
+        messages.warning(request, format_html("Pending proposals of other people change this record too: {}. "
+                                              "They are not shown here.", links))
+    if own is None:
+        return render()
+    conflicts = proposals.conflicts_of(own.changes)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                new_rows = proposals.apply_items(own.changes, force=True, new_pks=rows)
+        except proposals.ProposalRefused as refusal:
+            new_rows = {}
+            messages.error(request, f"Your proposal no longer applies as it stands ({refusal}): the approved values "
+                           "are shown, and saving makes a new proposal. Withdraw the old one.")
+        else:
+            messages.info(request, format_html(
+                'You are editing your proposal, <a href="{}">change set {}</a>, which awaits review: the form shows '
+                "your proposed values, and saving updates the same proposal.", _change_set_url(own), own.pk))
+            if conflicts:
+                messages.warning(request, "Since you proposed it, someone changed: " + "; ".join(
+                    f"{c['record']}: {c['field']} (you propose '{c['proposed']}', now '{c['current']}')"
+                    for c in conflicts))
+        response = render()
+        if hasattr(response, "render"):
+            response.render()
+        transaction.set_rollback(True)
+    if new_rows:
+        request.session[_rows_key(own)] = new_rows
+    return response
+
+
+def proposed(request, response, change_set):
+    """The save went to the review queue: say so instead of 'changed successfully', and show the proposal."""
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        storage._queued_messages = [m for m in storage._queued_messages if m.level != messages.SUCCESS]
+    if change_set.state == ChangeSet.State.WITHDRAWN:
+        messages.info(request, f"Your proposal (change set {change_set.pk}) no longer changes anything: it is "
+                      "withdrawn.")
+    elif getattr(change_set, "revised", False):
+        messages.info(request, f"Your proposal (change set {change_set.pk}) is updated; it still awaits review.")
+    else:
+        messages.info(request, f"Your change is proposed for review (change set {change_set.pk}): the public "
+                      "sees it once an editor approves it.")
+    if _is_redirect(response):
+        return HttpResponseRedirect(_change_set_url(change_set))
+    return response
 
 
 def urls(site):

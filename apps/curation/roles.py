@@ -4,7 +4,7 @@
   meetings, documents, discrepancies, review entries) and reads the history and the data-quality report;
   a curator's changes are proposals that wait for an editor (apps/curation/proposals.py);
 - editor: a curator who also approves or rejects proposed changes, runs the editorial workflow (review
-  editions, publishing) and snapshots;
+  editions, the mechanisms an edition leaves out, publishing) and snapshots;
 - administrator: an editor who also manages user accounts and their roles.
 
 The public is anonymous and read-only and needs no group.
@@ -26,12 +26,14 @@ def _model_permissions(app_label, models, actions=("add", "change", "delete", "v
 CURATOR = [
     *[perm for app_label, models in CURATED.items() for perm in _model_permissions(app_label, models)],
     ("reviews", "view_reviewedition"),
+    ("reviews", "view_leftout"),
     ("reviews", "view_snapshot"),
     ("curation", "view_changeset"),
 ]
 EDITOR = [
     *CURATOR,
     *_model_permissions("reviews", ["reviewedition"], ("add", "change")),
+    *_model_permissions("reviews", ["leftout"], ("add", "change", "delete")),
     ("reviews", "publish_reviewedition"),
     ("reviews", "add_snapshot"),
     ("curation", "approve_changeset"),

@@ -20,6 +20,12 @@ class SharedAnonRateThrottle(AnonRateThrottle):
     def get_rate(self):
         return self.THROTTLE_RATES.get(self.scope)
 
+    def get_cache_key(self, request, view):
+        # Every client it counts is anonymous (the API authenticates nobody; the pages' middleware and the
+        # public cache ask only for readers not signed in). A request answered before the view (a 304, a
+        # cache hit) carries no user at all when it took the short way past authentication.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
 
 class PageRateThrottle(SharedAnonRateThrottle):
     """The public pages' anonymous rate (scope 'pages', PAGE_THROTTLE_RATE)."""

@@ -6,6 +6,8 @@ Read in a fixed number of queries: one per kind of row, one per kind of related 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -96,7 +98,7 @@ def build(sources, *, limit=500):
         records = list(model.history.filter(**filters).select_related("history_user", "change_set")
                        .order_by("id", "history_date", "history_id"))
         fields = _diff_fields(model)
-        label_fields = [f for f in fields if f.is_relation and f.name in {"state", "organization", "edition"}]
+        label_fields = [f for f in fields if f.is_relation and f.name in {"state", "organization", "edition", "source"}]
         previous = {}
         for record in records:
             before = previous.get(record.id)
@@ -167,3 +169,61 @@ def restore(model, history_id, *, user, within=None, reason=""):
         instance._history_user = user
         instance.save(force_insert=True)
     return instance
+
+
+@dataclass
+class RecordChanges:
+    """The changes to one record since a moment, newest first."""
+
+    model: type
+    record_id: int
+    label: str
+    entries: list
+
+    @property
+    def kind(self):
+        return str(self.model._meta.verbose_name).capitalize()
+
+
+def curated_models():
+    """The models whose history is kept (with its change sets)."""
+    return [model for model in apps.get_models()
+            if getattr(model._meta, "simple_history_manager_attribute", None) == "history"]
+
+
+def changed_since(moment, *, limit=5000):
+    """Every applied change (approved, or saved by an editor) since ``moment``, grouped by record, with its
+    field-level differences: [RecordChanges], the records changed most recently first. A citation's changes go
+    with the record it cites. Proposals never reach the history until approved, so it holds none of them.
+    One query per kind of record, plus the names shown."""
+    sources = [(model, {"id__in": model.history.filter(history_date__gte=moment).values("id")})
+               for model in curated_models()]
+    groups = {}
+    for entry in build(sources, limit=limit):
+        if entry.when < moment:
+            continue
+        model, record_id = _owner(entry)
+        if (model, record_id) not in groups:
+            groups[(model, record_id)] = RecordChanges(model=model, record_id=record_id, label="", entries=[])
+            groups[(model, record_id)].label = entry.label if model is entry.model else ""
+        groups[(model, record_id)].entries.append(entry)
+    unnamed = defaultdict(set)
+    for group in groups.values():
+        if not group.label:
+            unnamed[group.model].add(group.record_id)
+    for model, ids in unnamed.items():
+        found = model._base_manager.in_bulk(ids)
+        for record_id in ids:
+            group = groups[(model, record_id)]
+            group.label = str(found[record_id]) if record_id in found else f"#{record_id} (deleted)"
+    return list(groups.values())
+
+
+def _owner(entry):
+    """The record an entry is about: a citation's is the record it cites."""
+    content_type_id = getattr(entry.record, "content_type_id", None)
+    if content_type_id is not None and hasattr(entry.record, "object_id"):
+        cited = ContentType.objects.get_for_id(content_type_id).model_class()
+        if cited is not None:
+            return cited, entry.record.object_id
+    return entry.model, entry.record.id

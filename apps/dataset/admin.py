@@ -1,11 +1,22 @@
 """The admin of the editorial workflow: editions and their entries move through it; snapshots are frozen."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.curation.admin import ChangeReasonForm, CitationInline, CuratedAdmin, NameListField, ReadOnlyAdmin
-from apps.reviews.models import ReviewEdition, ReviewEntry, Snapshot
+from apps.curation.admin import (
+    ChangeReasonForm,
+    CitationInline,
+    CuratedAdmin,
+    CuratedInline,
+    NameListField,
+    ReadOnlyAdmin,
+)
+from apps.reviews.models import LeftOut, ReviewEdition, ReviewEntry, Snapshot
 from apps.reviews.services import sync_edition_source
 
 from . import publishing as services
@@ -27,6 +38,26 @@ class SnapshotInline(admin.TabularInline):
         return super().get_queryset(request).defer("content")
 
 
+class LeftOutInline(CuratedInline):
+    """The mechanisms of the dataset the edition leaves out, each with the reason its report states.
+    Editors keep it; curators see it."""
+
+    model = LeftOut
+    fields = ("mechanism", "reason")
+    autocomplete_fields = ("mechanism",)
+    verbose_name = "mechanism left out of this edition"
+    verbose_name_plural = "mechanisms left out of this edition, with the reason the report states"
+
+
+class StartEditionForm(forms.Form):
+    slug = forms.SlugField(max_length=60, help_text="The new edition's slug, e.g. 'iom-2026'.")
+    year = forms.IntegerField(min_value=1900, max_value=2200)
+    title = forms.CharField(max_length=400)
+    cut_off = forms.DateField(
+        label="Cut-off date", required=False,
+        help_text="Changes proposed up to the end of this day must be reviewed before publishing (YYYY-MM-DD).")
+
+
 class ReviewEditionForm(ChangeReasonForm):
     authors = NameListField(required=False, help_text="One author per line, in the order printed, e.g. 'Harns, C.'.")
 
@@ -39,8 +70,45 @@ class ReviewEditionAdmin(CuratedAdmin):
     search_fields = ("title", "slug", "isbn")
     readonly_fields = ("status", "published_at", "published_snapshot", "version")
     workflow_fields = ("status", "published_at", "published_snapshot")
-    inlines = [SnapshotInline, CitationInline]
-    actions = ["submit_for_review", "return_to_draft", "publish", "freeze_snapshot"]
+    inlines = [LeftOutInline, SnapshotInline, CitationInline]
+    actions = ["start_next", "submit_for_review", "return_to_draft", "publish", "freeze_snapshot"]
+
+    def get_urls(self):
+        start = self.admin_site.admin_view(self.start_next_view)
+        return [path("<path:object_id>/start-next/", start, name="reviews_reviewedition_start_next"),
+                *super().get_urls()]
+
+    def start_next_view(self, request, object_id):
+        """Start the next edition from this one: its entries carried forward as drafts to revise."""
+        previous = get_object_or_404(ReviewEdition, pk=object_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        form = StartEditionForm(request.POST or None, initial={"year": previous.year + 1})
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                edition = services.start_edition(previous=previous, user=request.user, **form.cleaned_data)
+            except services.PublishRefused as refusal:
+                errors = refusal.reasons
+            else:
+                uncovered = [m.slug for m in services.mechanisms_without_entry(edition)]
+                self.message_user(request, f"{edition.slug} started from {previous.slug} as a draft, with "
+                                           f"{edition.entries.count()} entries to revise.", messages.SUCCESS)
+                if uncovered:
+                    self.message_user(request, f"Mechanisms with no entry yet ({len(uncovered)}): "
+                                               f"{', '.join(uncovered)}.", messages.WARNING)
+                return redirect(reverse("admin:reviews_reviewedition_change", args=[edition.pk]))
+        context = {**self.admin_site.each_context(request), "title": f"Start the next edition from {previous}",
+                   "previous": previous, "form": form, "errors": errors, "opts": ReviewEdition._meta,
+                   "entry_count": previous.entries.count()}
+        return TemplateResponse(request, "admin/reviews/start_edition.html", context)
+
+    @admin.action(description="Start the next edition from this one", permissions=["publish"])
+    def start_next(self, request, queryset):
+        if len(queryset) != 1:
+            self.message_user(request, "Select one edition to start the next one from.", messages.ERROR)
+            return None
+        return redirect(reverse("admin:reviews_reviewedition_start_next", args=[queryset[0].pk]))
 
     def save_model(self, request, obj, form, change):
         sync_edition_source(obj)

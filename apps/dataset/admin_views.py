@@ -1,5 +1,7 @@
-"""Curator pages of the admin beyond the model pages: the data-quality report and the bulk import."""
+"""Curator pages of the admin beyond the model pages: the data-quality report, the bulk import, and what changed
+since a date, a snapshot or an edition."""
 
+import datetime
 import hashlib
 from pathlib import PurePosixPath
 
@@ -8,8 +10,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from . import limits, quality
+from apps.curation import proposals, timeline
+from apps.reviews.models import ReviewEdition, Snapshot
+
+from . import diff, limits, quality
 from . import yaml_format as fmt
 from .importer import IMPORT_PERMISSIONS, DatasetError, import_dataset
 
@@ -137,3 +144,60 @@ def bulk_import(request):
     else:
         form = BulkImportForm()
     return render(request, "admin/dataset/bulk_import.html", {**context, "form": form})
+
+
+class ChangesSinceForm(forms.Form):
+    """One of: a date, a snapshot, an edition (its published snapshot, else its latest)."""
+
+    since = forms.DateField(required=False, label="A date", widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="Changes from the start of that day (UTC).")
+    snapshot = forms.ModelChoiceField(required=False, queryset=Snapshot.objects.defer("content"),
+                                      label="A snapshot", help_text="Changes since it was frozen.")
+    edition = forms.ModelChoiceField(required=False, queryset=ReviewEdition.objects.order_by("-year", "slug"),
+                                     label="An edition", help_text="Changes since its snapshot.")
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [name for name in ("since", "snapshot", "edition") if cleaned.get(name)]
+        if len(chosen) != 1:
+            raise forms.ValidationError("Choose one: a date, a snapshot or an edition.")
+        edition = cleaned.get("edition")
+        if edition is not None:
+            snapshot = edition.published_snapshot or edition.snapshots.defer("content").order_by("-as_of").first()
+            if snapshot is None:
+                raise forms.ValidationError(f"The edition {edition} has no snapshot yet: choose a date instead.")
+            cleaned["snapshot"] = snapshot
+        return cleaned
+
+    def moment(self):
+        if self.cleaned_data.get("snapshot") is not None:
+            return self.cleaned_data["snapshot"].as_of
+        return datetime.datetime.combine(self.cleaned_data["since"], datetime.time.min, tzinfo=datetime.UTC)
+
+
+def changes_since(request):
+    """What changed since a date, a snapshot or an edition: the approved changes, grouped by record, with their
+    field-level differences; against a snapshot, also the published data now compared with it. Editors read it
+    before publishing."""
+    if not proposals.can_approve(request.user):
+        raise PermissionDenied
+    form = ChangesSinceForm(request.GET or None)
+    context = {**admin.site.each_context(request), "title": "What changed since…", "form": form}
+    if form.is_valid():
+        moment, snapshot = form.moment(), form.cleaned_data.get("snapshot")
+        records = timeline.changed_since(moment)
+        for group in records:
+            group.url = _change_url(group.model, group.record_id)
+        context.update(moment=moment, snapshot=snapshot, records=records,
+                       changes=sum(len(group.entries) for group in records),
+                       pending=proposals.pending().count(), now=timezone.now(),
+                       comparison=diff.compare(snapshot, "current") if snapshot is not None else None)
+    return render(request, "admin/dataset/changes_since.html", context)
+
+
+def _change_url(model, pk):
+    try:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+    except NoReverseMatch:
+        return ""
+    return url if model._base_manager.filter(pk=pk).exists() else ""

@@ -301,10 +301,11 @@ class Assembly:
 
 
 def _public_source(written, row):
-    """What the public may read of a source: never a correspondence's content, title or address (it is
-    public only by its label, 'Communication from the X secretariat, March 2026'); never a curator's note."""
+    """What the public may read of a source: never a correspondence's content, title, signatories or
+    address (it is public only by its label, 'Communication from the X secretariat, March 2026'); never a
+    curator's note (not data at all)."""
     written = {name: value for name, value in written.items() if name != "content"}
     if row["kind"] == Source.Kind.CORRESPONDENCE:
         label = Source(kind=row["kind"], correspondent=row["correspondent"], date=row["date"]).label
-        written.update(title=label, url="", archive_url="")
+        written.update(title=label, authors=[], url="", archive_url="")
     return written

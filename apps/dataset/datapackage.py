@@ -11,9 +11,10 @@ import hashlib
 import io
 import json
 
-from apps.curation.records import DATE, INTEGER, NAMES, REF, REFS, SOURCES, Children, Field, record
+from apps.curation.records import DATE, DAY, INTEGER, NAMES, REF, REFS, SOURCES, Children, Field, record
 
 from . import research
+from .yaml_format import parse_citation
 
 PARTIAL_DATE = {"type": "string", "constraints": {"pattern": r"(\d{4}(-\d{2}(-\d{2})?)?)?"},
                 "description": "Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown."}
@@ -39,13 +40,15 @@ def _required(name, kind="string"):
 
 # The record types written at the top of a dataset, in the order of their tables; each is followed by
 # the tables of its children and of its many-to-many fields.
-TOP_LEVEL = ("edition", "region", "theme", "state", "organization", "mechanism")
+TOP_LEVEL = ("edition", "source", "region", "theme", "state", "organization", "mechanism")
 
 CITATIONS = (
-    [_required("record_type"), _required("record"), _required("position", "integer"), _required("edition"),
-     _field("locator"), _field("covers")],
-    ["record_type", "record", "position"], [_fk("edition", "editions", "slug")],
-    "Where in a review edition each record (or some of its fields, 'covers') is stated.",
+    [_required("record_type"), _required("record"), _required("position", "integer"), _field("edition"),
+     _field("source"), _field("locator"), _field("covers"), _field("quotation")],
+    ["record_type", "record", "position"], [_fk("edition", "editions", "slug"), _fk("source", "sources", "slug")],
+    "Where in a source each record (or some of its fields, 'covers') is stated: a review edition ('edition') "
+    "or another source ('source'); an empty locator cites a web page or a dataset whole; 'quotation' is the "
+    "source's own words, briefly.",
 )
 
 
@@ -55,6 +58,8 @@ def _column(spec, name):
     fields = {f.name: f for f in spec.fields}
     if name in fields and fields[name].kind == DATE:
         column = _date(name)
+    elif name in fields and fields[name].kind == DAY:
+        column = _field(name, "date")
     elif (name in fields and fields[name].kind == INTEGER) or name == "position":
         column = _field(name, "integer")
     else:
@@ -125,12 +130,14 @@ def tables(dataset):
     out = {name: [] for name in declared}
     out["citations"] = []
 
+    editions = {edition["slug"] for edition in dataset["editions"]}
+
     def cite(spec, identity, sources):
         for position, source in enumerate(sources):
-            text, covers = (source["cite"], source["for"]) if isinstance(source, dict) else (source, [])
-            edition, locator = text.split(" ", 1)
-            out["citations"].append({"record_type": spec.name, "record": identity, "position": position,
-                                     "edition": edition, "locator": locator, "covers": ",".join(covers)})
+            slug, locator, covers, quotation = parse_citation(source)
+            named = {"edition": slug} if slug in editions else {"source": slug}
+            out["citations"].append({"record_type": spec.name, "record": identity, "position": position, **named,
+                                     "locator": locator, "covers": ",".join(covers), "quotation": quotation})
 
     def add(spec, item, owner=None, position=None):
         row = {}
@@ -158,7 +165,7 @@ def tables(dataset):
 
     for name in TOP_LEVEL:
         spec = record(name)
-        for item in dataset[spec.table]:
+        for item in dataset.get(spec.table, ()):  # a snapshot made before sources had a table holds none
             add(spec, item)
     return out
 

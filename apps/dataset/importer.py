@@ -10,6 +10,7 @@ names, review entries and discrepancies that the file no longer lists are delete
 holding only some files (a sources.yaml and a few mechanism files) is an update of those records.
 """
 
+import copy
 import dataclasses
 import datetime
 from dataclasses import dataclass
@@ -666,9 +667,16 @@ class _Importer:
         # file ends on the day its membership starts is ended before the member row is checked against it,
         # in whatever order the file lists them (the export lists members first).
         wanted.sort(key=lambda row: row[1] not in existing)
+        # The rule of one standing role at a time compares each row with the mechanism's participations as
+        # stored: kept here as the rows are saved, rather than read again for every row.
+        stored = {instance.pk: copy.copy(instance) for key, instance in existing.items() if key in seen}
         for where, key, label, data, values in wanted:
             instance = existing.get(key) or spec.model(mechanism=mechanism)
+            instance.stored_siblings = list(stored.values())
             saved = self.save(file, where, instance, values, model_label="participation", key=label)
+            instance.stored_siblings = None
+            if saved is not None:
+                stored[saved.pk] = copy.copy(saved)
             self.sync_sources(file, where, saved, data.get("sources"), model_label="participation", key=label)
 
     def sync_slugged(self, file, mechanism, children, items, *, tables=None):

@@ -7,12 +7,13 @@ from types import SimpleNamespace
 
 from apps.curation.partial_dates import parse_or_none_lenient
 from apps.mechanisms.charts import MEETING_COLOUR, meetings_per_year
-from apps.reviews.models import ReviewEdition, Snapshot
+from apps.reviews.models import LeftOut, ReviewEdition, Snapshot
 
 from . import snapshots
 from .diff import compare
+from .yaml_format import parse_citation
 
-KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "other": "Other"}
+KIND_LABELS = {"rcp": "RCP", "irf": "IRF", "global": "Global process", "other": "Other"}
 ROLE_GROUPS = (
     ("Members", ("member", "expected-member", "suspended-member")),
     ("Observers and partners", ("observer", "expected-observer", "intermittent-observer", "partner")),
@@ -73,18 +74,27 @@ def previous_snapshot(snapshot):
     return Snapshot.objects.filter(edition=edition).order_by("-created_at").first()
 
 
-def _reviewed(dataset, edition_slug):
-    """(mechanism, classification) for the mechanisms this edition reviews (all of them if it has no entries)."""
+def _reviewed(dataset, edition):
+    """(mechanism, classification) for every mechanism the snapshot holds: as the edition's entry classifies
+    it, or, where the edition has no entry for it, as the dataset does, with the reason the edition left it
+    out (``left_out``; empty when it gave none, as an edition published before reasons were asked)."""
     regions = {r["slug"]: r for r in dataset["regions"]}
+    reasons = dict(LeftOut.objects.filter(edition=edition).values_list("mechanism__slug", "reason"))
+    reviewed_successors = {m["predecessor"]: m for m in dataset["mechanisms"] if m.get("predecessor") and any(
+        e["edition"] == edition.slug for e in m["review_entries"])}
     rows = []
     for mechanism in dataset["mechanisms"]:
-        entry = next((e for e in mechanism["review_entries"] if e["edition"] == edition_slug), None)
-        rows.append((mechanism, entry or {"kind": mechanism["kind"], "governance": mechanism["governance"],
-                                          "region": mechanism["region"], "section": ""}, entry is not None))
-    if any(has_entry for _m, _c, has_entry in rows):
-        rows = [row for row in rows if row[2]]
-    return [(m, {**c, "region_name": regions[c["region"]]["name"], "region_order": regions[c["region"]]["order"],
-                 "label": _label(c["kind"], c["governance"])}) for m, c, _has in rows]
+        entry = next((e for e in mechanism["review_entries"] if e["edition"] == edition.slug), None)
+        classification = entry or {"kind": mechanism["kind"], "governance": mechanism["governance"],
+                                   "region": mechanism["region"], "section": ""}
+        rows.append((mechanism, {
+            **classification, "region_name": regions[classification["region"]]["name"],
+            "region_order": regions[classification["region"]]["order"],
+            "label": _label(classification["kind"], classification["governance"]),
+            "has_entry": entry is not None, "left_out": "" if entry else reasons.get(mechanism["slug"], ""),
+            "covered_by": None if entry else reviewed_successors.get(mechanism["slug"]),
+        }))
+    return rows
 
 
 EXPECTED_ROLES = ("expected-member", "expected-observer")
@@ -97,12 +107,66 @@ def _participants(mechanism, roles):
             if p["role"] in roles and not (p["role"] in EXPECTED_ROLES and p["end"])]
 
 
+# The keys of a record that name a place in a source (a discrepancy's two sides).
+PLACES = ("recorded_source", "conflicting_source")
+
+
+def _cited_slugs(value, found):
+    """Add to ``found`` the slug of every source a record (and the rows inside it) cites."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list):
+                found.update(parse_citation(citation)[0] for citation in item)
+            elif key in PLACES and item:
+                found.add(parse_citation(item)[0])
+            else:
+                _cited_slugs(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _cited_slugs(item, found)
+    return found
+
+
+@dataclass(frozen=True)
+class Reference:
+    slug: str
+    authors: str
+    year: str
+    title: str
+    details: str  # publisher, series, kind of document
+    url: str
+    archive_url: str
+    accessed: str
+
+
+def references(dataset):
+    """The sources the dataset's citations use, as a reference list ordered by author (or title) and date:
+    review editions and, in a snapshot made since they have a table, the other sources (public fields only)."""
+    cited = set()
+    for key, value in dataset.items():
+        if key != "sources":
+            _cited_slugs(value, cited)
+    found = []
+    for edition in dataset["editions"]:
+        if edition["slug"] in cited:
+            series = ", ".join(part for part in (edition.get("series"), edition.get("series_number")) if part)
+            found.append(Reference(edition["slug"], "; ".join(edition.get("authors", ())), str(edition["year"]),
+                                   edition["title"], ". ".join(p for p in (edition.get("publisher"), series) if p),
+                                   edition.get("url", ""), "", ""))
+    for source in dataset.get("sources", ()):
+        if source["slug"] in cited:
+            found.append(Reference(source["slug"], "; ".join(source["authors"]), source["date"], source["title"],
+                                   source["publisher"] or source["document_type"].replace("-", " ").capitalize(),
+                                   source["url"], source["archive_url"], source["accessed"]))
+    return sorted(found, key=lambda r: ((r.authors or r.title).casefold(), r.year, r.slug))
+
+
 def context(snapshot):
     dataset = snapshots.content(snapshot)
     edition = snapshot.edition
-    reviewed = _reviewed(dataset, edition.slug)
-    kind_order = {("rcp", "stand-alone"): 0, ("rcp", "pillar"): 1, ("irf", "stand-alone"): 2, ("irf", "pillar"): 3,
-                  ("other", "stand-alone"): 4, ("other", "pillar"): 5}
+    reviewed = _reviewed(dataset, edition)
+    kind_order = {(kind, governance): index for index, (kind, governance) in enumerate(
+        (kind, governance) for kind in KIND_LABELS for governance in ("stand-alone", "pillar"))}
 
     by_region = defaultdict(list)
     for mechanism, classification in sorted(
@@ -139,7 +203,10 @@ def context(snapshot):
     return {
         "snapshot": snapshot, "edition": edition, "counts": snapshot.counts,
         "annex_a": list(by_region.items()), "annex_b": annex_b, "annex_c": annex_c, "annex_d": annex_d,
+        "not_reviewed": [(m, c) for m, c in annex_d if not c["has_entry"]],
+        "has_global": any(c["kind"] == "global" for _m, c in reviewed),
         "period": (period_start, edition.year), "previous": previous, "changes": changes,
         "meetings_chart": meetings_per_year(dated),
         "members_chart": members_per_mechanism(members),
+        "references": references(dataset),
     }

@@ -100,12 +100,21 @@ def dump(data, header=""):
 
 
 def load(text):
-    """Parse YAML with the safe loader; dates stay strings, never Python dates."""
+    """Parse YAML with the safe loader; dates stay strings, never Python dates.
+
+    libyaml's loader reads it when installed (several times faster); a text it refuses is read again by
+    the pure-Python loader, whose error messages, worded differently from libyaml's, the import reports.
+    """
+    if _FastStringDateLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastStringDateLoader)
+        except yaml.YAMLError:
+            pass
     return yaml.load(text, Loader=_StringDateLoader)
 
 
-class _StringDateLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key written twice in one mapping (YAML would keep the last silently)."""
+class _RefusingRepeatedKeys:
+    """Refuses a key written twice in one mapping (YAML would keep the last silently)."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -119,11 +128,20 @@ class _StringDateLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _StringDateLoader(_RefusingRepeatedKeys, yaml.SafeLoader):
+    """The safe loader, refusing repeated keys, dates kept as strings."""
+
+
+_FastStringDateLoader = (type("_FastStringDateLoader", (_RefusingRepeatedKeys, yaml.CSafeLoader), {})
+                         if hasattr(yaml, "CSafeLoader") else None)
+
 # An unquoted 2012-06-11 must not become a datetime.date: the format's dates are strings.
 _StringDateLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+if _FastStringDateLoader is not None:
+    _FastStringDateLoader.yaml_implicit_resolvers = _StringDateLoader.yaml_implicit_resolvers
 
 
 def parse_citation(item):

@@ -5,7 +5,7 @@ from django.db.models import Case, Count, Value, When
 from django.urls import path
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, CuratedInlineFormSet, citation_sources
-from apps.curation.admin_citing import cite_selected
+from apps.curation.admin_citing import CitingInline, cite_selected
 from apps.curation.partial_dates import FORMAT_HELP
 from apps.curation.records import record
 
@@ -56,7 +56,7 @@ ROLE_ORDER = Case(*(When(role=value, then=Value(index)) for index, (value, _labe
                      enumerate(Participation.Role.choices)), default=Value(len(Participation.Role.choices)))
 
 
-class ParticipationInline(TransitionHelp, CuratedInline):
+class ParticipationInline(CitingInline, TransitionHelp, CuratedInline):
     model = Participation
     formset = ParticipationFormSet
     template = "admin/mechanisms/participation_inline.html"

@@ -13,19 +13,20 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .classification import Kind, Status
 from .models import Participation
 
 # The colour of each kind. Each has at least 4.5:1 contrast against white, and white text on it has the
 # same, so the bars, the legend and any label on them pass WCAG AA.
-KIND_COLOURS = {Kind.RCP: "#1d5a9e", Kind.IRF: "#9c4a00", Kind.OTHER: "#4d4d4d"}
+KIND_COLOURS = {Kind.RCP: "#1d5a9e", Kind.IRF: "#9c4a00", Kind.GLOBAL: "#2d6a31", Kind.OTHER: "#4d4d4d"}
 MEETING_COLOUR = "#1d5a9e"
 # "{count} RCP(s)" etc., in the active language.
 KIND_COUNTS = {
     Kind.RCP: lambda n: ngettext("%(count)s RCP", "%(count)s RCPs", n) % {"count": n},
     Kind.IRF: lambda n: ngettext("%(count)s IRF", "%(count)s IRFs", n) % {"count": n},
+    Kind.GLOBAL: lambda n: ngettext("%(count)s global process", "%(count)s global processes", n) % {"count": n},
     Kind.OTHER: lambda n: ngettext("%(count)s other", "%(count)s others", n) % {"count": n},
 }
 
@@ -158,7 +159,8 @@ def mechanism_timeline(mechanisms, *, today=None):
     undated = sorted((m for m in mechanisms if not m.founded_earliest), key=lambda m: m.name)
     height = TIMELINE_TOP + len(dated) * TIMELINE_ROW + TIMELINE_BOTTOM
     plot_left, plot_right = TIMELINE_LABELS, TIMELINE_WIDTH - 16
-    legend = [(label, KIND_COLOURS[value]) for value, label in Kind.choices]
+    shown = {m.kind for m in mechanisms}  # a kind no mechanism has is not in the legend
+    legend = [(label, KIND_COLOURS[value]) for value, label in Kind.choices if value in shown]
     if not dated:
         return Timeline([], undated, [], TIMELINE_WIDTH, height, plot_left, plot_right, TIMELINE_TOP,
                         _timeline_summary([], undated, None, today), legend)
@@ -426,7 +428,8 @@ def _matrix_summary(columns, rows, pairs):
         + " " + _("{count} of them in more than one.").format(count=several)
     )
     if pairs:
-        text += " " + _("The mechanisms sharing the most states:") + " " + "; ".join(
+        separator = pgettext("between the items of a list", "; ")
+        text += " " + _("The mechanisms sharing the most states:") + " " + separator.join(
             _("{first} and {second} ({shared})").format(
                 first=chart_name(pair.first), second=chart_name(pair.second), shared=pair.shared)
             for pair in pairs

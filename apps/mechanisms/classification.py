@@ -1,4 +1,8 @@
-"""The review's classification of mechanisms (Annex D), shared by mechanisms and review entries."""
+"""The review's classification of mechanisms (Annex D), shared by mechanisms and review entries.
+
+The 2013 edition classifies mechanisms as RCPs, IRFs or other; the supporting organisation now also speaks
+of global processes (its three tiers: regional, interregional, global). Each edition's entries hold the
+classification of that edition, so a later edition may say ``global`` where the 2013 one said ``other``."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     RCP = "rcp", _("RCP")
     IRF = "irf", _("IRF")
+    GLOBAL = "global", _("Global process")
     OTHER = "other", _("Other")
 
 

@@ -22,7 +22,8 @@ class MechanismFilterSet(django_filters.FilterSet):
         method="filter_text", max_length=SEARCH_MAX_LENGTH,
         help_text="Free text, matched against names, acronyms, other names and objectives.",
     )
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, help_text="rcp, irf or other (Annex D).")
+    kind = django_filters.ChoiceFilter(
+        choices=Kind.choices, help_text="rcp, irf, global or other (Annex D; global: the current three tiers).")
     governance = django_filters.ChoiceFilter(choices=Governance.choices, help_text="stand-alone or pillar.")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     region = django_filters.ModelChoiceFilter(

@@ -261,16 +261,25 @@ class Participation(CitedModel, CuratedModel):
 
     # Set when the rule is checked on all the rows saved together (validate_together) instead of row by row.
     _checked_with_siblings = False
+    # Set by a writer that holds the mechanism's participations as stored (the import, which saves a file's
+    # rows one by one): clean() compares the row with these instead of reading them again, a query per row.
+    stored_siblings = None
 
     def clean(self):
         super().clean()
         if bool(self.state_id) == bool(self.organization_id):
             raise ValidationError("Choose either a state or an organisation as the participant.")
         if self.mechanism_id and self.role in self.STANDING_ROLES and not self._checked_with_siblings:
-            others = Participation.objects.filter(
-                mechanism_id=self.mechanism_id, state_id=self.state_id, organization_id=self.organization_id,
-                role__in=self.STANDING_ROLES - {self.role},
-            ).exclude(pk=self.pk)
+            roles = self.STANDING_ROLES - {self.role}
+            if self.stored_siblings is None:
+                others = Participation.objects.filter(
+                    mechanism_id=self.mechanism_id, state_id=self.state_id, organization_id=self.organization_id,
+                    role__in=roles,
+                ).exclude(pk=self.pk)
+            else:  # the same rows, in the same order (the model's), from memory
+                others = sorted((other for other in self.stored_siblings if other.pk != self.pk and other.role in roles
+                                 and (other.state_id, other.organization_id) == (self.state_id, self.organization_id)),
+                                key=lambda other: (other.role, other.as_written, other.pk))
             for _row, message in standing_role_conflicts([self], others):
                 raise ValidationError({"role": message})
 

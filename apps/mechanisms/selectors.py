@@ -1,12 +1,14 @@
 """Reads of mechanisms and participations, with the joins and prefetches each view needs."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from django.db.models import CharField, F, Max, Prefetch, Q, Value
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, F, Max, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext_lazy
 
-from apps.curation.selectors import citations_prefetch
+from apps.curation.related_rows import RelatedRows, rows
+from apps.curation.selectors import citations_by_record, citations_prefetch
 from apps.states.models import State
 
 from .models import Mechanism, MechanismName, Participation, Region, Theme
@@ -53,13 +55,6 @@ def discrepancies_prefetch(lookup="discrepancies"):
     )
 
 
-def participations_prefetch(lookup="participations"):
-    return Prefetch(
-        lookup,
-        queryset=Participation.objects.select_related("state", "organization").prefetch_related(citations_prefetch()),
-    )
-
-
 def participation_rows(mechanism_ids):
     """The participations of these mechanisms as the API lists them, by mechanism id: one query, plain rows.
 
@@ -96,17 +91,111 @@ def mechanism_list():
     )
 
 
-def mechanism_detail():
-    return mechanism_list().prefetch_related(
-        participations_prefetch(),
-        Prefetch("meetings", queryset=_related("meetings").objects.select_related("host")
-                 .prefetch_related(citations_prefetch())),
-        "other_names",
-        citations_prefetch(),
-        published_review_entries_prefetch(),
-        discrepancies_prefetch(),
-        "documents__meeting",
-    )
+def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
+    """One mechanism as the API's detail shows it (MechanismDetailSerializer's shape), or None: two queries.
+
+    The record and every list it shows come in one query (``RelatedRows``: one JSON column per list), its
+    citations and its participations' in one more; the URL arguments make absolute addresses (a mechanism's
+    from its slug, any other from its path). A detail prefetched the ORM way took 13 queries and a model
+    instance and serializer per row (bench/RESULTS.md).
+    """
+    mechanism = OuterRef("pk")
+    related = {
+        "successor_rows": Mechanism.objects.filter(predecessor=mechanism).order_by("name", "pk")
+        .values_list("slug", "acronym", "name", "kind"),
+        "theme_rows": Mechanism.themes.through.objects.filter(mechanism=mechanism).order_by("theme__name", "theme")
+        .values_list("theme__slug"),
+        "participation_rows": Participation.objects.filter(mechanism=mechanism).order_by("role", "as_written", "pk")
+        .values_list("id", "state__alpha3", "state__name", "organization__slug", "organization__acronym",
+                     "organization__name", "organization__kind", "role", "as_written", "start", "end", "note"),
+        "name_rows": MechanismName.objects.filter(mechanism=mechanism).order_by("valid_from", "name", "pk")
+        .values_list("name", "kind", "language", "valid_from", "valid_until"),
+        "meeting_rows": _related("meetings").objects.filter(mechanism=mechanism).order_by()
+        .values_list("status", "start_earliest", "start"),
+        "document_rows": _related("documents").objects.filter(mechanism=mechanism)
+        .order_by("date_earliest", "title", "pk").values_list("slug", "title", "kind", "date", "meeting__slug", "url"),
+        "review_rows": _related("review_entries").objects.filter(mechanism=mechanism, edition__status="published")
+        .order_by("edition__year", "section", "pk")
+        .values_list("edition__slug", "edition__year", "section", "kind", "governance", "region__slug", "background",
+                     "agenda", "linkages", "taxonomic_placement"),
+        "discrepancy_rows": _related("discrepancies").objects.filter(
+            mechanism=mechanism, recorded_source__is_public=True, conflicting_source__is_public=True)
+        .order_by("position", "pk")
+        .values_list("subject", "recorded", "recorded_source__slug", "recorded_locator", "conflicting",
+                     "conflicting_source__slug", "conflicting_locator", "note"),
+    }
+    m = Mechanism.objects.filter(slug=slug).values(
+        "id", "slug", "acronym", "name", "kind", "governance", "status", "status_note", "founded", "ended",
+        "website", "objectives", "secretariat_note", "region__slug", "region__name", "region__order",
+        "parent_framework__slug", "parent_framework__acronym", "parent_framework__name", "parent_framework__kind",
+        "predecessor__slug", "predecessor__acronym", "predecessor__name", "predecessor__kind",
+        **{name: RelatedRows(queryset) for name, queryset in related.items()},
+    ).first()
+    if m is None:
+        return None
+    participations = rows(m["participation_rows"])
+    sources = citations_by_record({Mechanism: [m["id"]], Participation: [p[0] for p in participations]})
+
+    def reference(slug, acronym, name, kind):
+        return {"slug": slug, "acronym": acronym, "name": name, "kind": kind, "url": mechanism_url(slug)}
+
+    predecessor = (reference(m["predecessor__slug"], m["predecessor__acronym"], m["predecessor__name"],
+                             m["predecessor__kind"]) if m["predecessor__slug"] else None)
+    return {
+        "slug": m["slug"], "acronym": m["acronym"], "name": m["name"], "kind": m["kind"],
+        "governance": m["governance"],
+        "region": {"slug": m["region__slug"], "name": m["region__name"], "order": m["region__order"]},
+        "status": m["status"], "founded": m["founded"], "ended": m["ended"],
+        "parent_framework": {"slug": m["parent_framework__slug"], "acronym": m["parent_framework__acronym"],
+                             "name": m["parent_framework__name"], "kind": m["parent_framework__kind"]}
+        if m["parent_framework__slug"] else None,
+        "predecessor": predecessor,
+        "successors": [reference(*row) for row in rows(m["successor_rows"])],
+        "themes": [slug for slug, in rows(m["theme_rows"])],
+        "participations": [{
+            "state": {"alpha3": alpha3, "name": state_name} if alpha3 else None,
+            "organization": {"slug": org_slug, "acronym": org_acronym, "name": org_name, "kind": org_kind}
+            if org_slug else None,
+            "role": role, "as_written": as_written, "start": start, "end": end, "note": note,
+            "sources": sources[Participation].get(pk, []),
+        } for (pk, alpha3, state_name, org_slug, org_acronym, org_name, org_kind, role, as_written, start, end, note)
+            in participations],
+        "status_note": m["status_note"], "website": m["website"], "objectives": m["objectives"],
+        "secretariat_note": m["secretariat_note"],
+        "other_names": [{"name": name, "kind": kind, "language": language, "valid_from": valid_from,
+                         "valid_until": valid_until}
+                        for name, kind, language, valid_from, valid_until in rows(m["name_rows"])],
+        "meetings": meeting_summary(rows(m["meeting_rows"]), absolute_url(f"/api/v1/meetings/?mechanism={m['slug']}")),
+        "documents": [{"slug": slug, "title": title, "kind": kind, "date": date, "meeting": meeting, "link": url}
+                      for slug, title, kind, date, meeting, url in rows(m["document_rows"])],
+        "review_entries": [dict(zip(_REVIEW_ENTRY, row, strict=True)) for row in rows(m["review_rows"])],
+        "discrepancies": [{"subject": subject, "recorded": recorded,
+                           "recorded_source": f"{recorded_source} {recorded_locator}", "conflicting": conflicting,
+                           "conflicting_source": f"{conflicting_source} {conflicting_locator}", "note": note}
+                          for (subject, recorded, recorded_source, recorded_locator, conflicting, conflicting_source,
+                               conflicting_locator, note) in rows(m["discrepancy_rows"])],
+        "sources": sources[Mechanism].get(m["id"], []),
+        "url": mechanism_url(m["slug"]),
+    }
+
+
+_REVIEW_ENTRY = ("edition", "year", "section", "kind", "governance", "region", "background", "agenda", "linkages",
+                 "taxonomic_placement")
+
+
+def meeting_summary(meetings, list_url):
+    """A mechanism's meetings counted, from ``(status, start_earliest, start)`` rows (ISO dates as text)."""
+    starts = sorted((earliest, start) for _, earliest, start in meetings if earliest)
+    per_year = Counter(str(int(earliest[:4])) for _, earliest, _ in meetings if earliest)
+    return {
+        "count": len(meetings),
+        "held": sum(status == "held" for status, _, _ in meetings),
+        "forthcoming": sum(status == "forthcoming" for status, _, _ in meetings),
+        "first": starts[0][1] if starts else None,
+        "last": starts[-1][1] if starts else None,
+        "per_year": dict(sorted(per_year.items())),
+        "list_url": list_url,
+    }
 
 
 # ----- reads of the public pages ------------------------------------------------------------------
@@ -161,7 +250,9 @@ def mechanism_page():
             "participations",
             queryset=Participation.objects.select_related("state", "organization")
             .prefetch_related(citations_prefetch())
-            .order_by("start_earliest", "as_written", "pk"),
+            # By recorded name, the same in every language and in the downloads: as the source writes them,
+            # 'the Gambia' and 'the Niger' came after Togo.
+            .order_by("start_earliest", Coalesce("state__name", "organization__name"), "pk"),
         ),
         Prefetch(
             "meetings",
@@ -200,6 +291,12 @@ _CHANGE_PARTS = (
     ("meetings", "mechanism_id", "meetings"),
     ("documents", "mechanism_id", "outcome documents"),
 )
+# How a page names each part, in the visitor's language.
+CHANGE_PART_LABELS = {
+    "facts": gettext_lazy("facts"), "other names": gettext_lazy("other names"),
+    "participants": gettext_lazy("participants"), "meetings": gettext_lazy("meetings"),
+    "outcome documents": gettext_lazy("outcome documents"),
+}
 
 
 def recent_mechanism_changes(limit=10):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from apps.curation.admin import CitationInline, CuratedAdmin, CuratedInline, add_inline
-from apps.curation.admin_citing import cite_selected
+from apps.curation.admin_citing import CitingInline, cite_selected
+from apps.curation.models import Source
 from apps.mechanisms.admin import MechanismNameInline
 from apps.mechanisms.models import Mechanism
 
@@ -34,7 +35,7 @@ class DocumentInline(CuratedInline):
     show_change_link = True
 
 
-class MechanismMeetingInline(CuratedInline):
+class MechanismMeetingInline(CitingInline, CuratedInline):
     """A mechanism's meetings, on the mechanism's admin page."""
 
     model = Meeting
@@ -47,7 +48,7 @@ class MechanismMeetingInline(CuratedInline):
         return super().get_queryset(request).select_related("host", "mechanism")
 
 
-class MechanismDocumentInline(CuratedInline):
+class MechanismDocumentInline(CitingInline, CuratedInline):
     """A mechanism's documents, on the mechanism's admin page."""
 
     model = Document
@@ -61,6 +62,32 @@ class MechanismDocumentInline(CuratedInline):
         return super().get_queryset(request).select_related("meeting", "mechanism")
 
 
+
+class SourceOutcomeDocumentInline(admin.TabularInline):
+    """On a source's page: the outcome document it is, when one is recorded (linked from the document's
+    page, 'in the source register as')."""
+
+    model = Document
+    fk_name = "source_entry"
+    fields = readonly_fields = ("title", "mechanism", "kind", "date")
+    show_change_link = True
+    extra = 0
+    max_num = 1
+    can_delete = False
+    verbose_name = "recorded outcome document"
+    verbose_name_plural = "recorded outcome document (this source is it)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mechanism")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+add_inline(Source, SourceOutcomeDocumentInline)
 
 # On the mechanism's page, after its participants and before its other names (apps/mechanisms/admin.py).
 add_inline(Mechanism, MechanismMeetingInline, before=MechanismNameInline)
@@ -88,10 +115,10 @@ class MeetingAdmin(CuratedAdmin):
 @admin.register(Document)
 class DocumentAdmin(CuratedAdmin):
     actions = [cite_selected]
-    list_display = ("title", "kind", "mechanism", "date", "meeting")
+    list_display = ("title", "kind", "mechanism", "date", "meeting", "source_entry")
     list_filter = ("kind", "mechanism")
     search_fields = ("title", "slug", "mechanism__name", "mechanism__acronym")
-    autocomplete_fields = ("mechanism", "meeting")
-    list_select_related = ("mechanism", "meeting")
+    autocomplete_fields = ("mechanism", "meeting", "source_entry")
+    list_select_related = ("mechanism", "meeting", "source_entry")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [CitationInline]

@@ -7,3 +7,8 @@ class MeetingsConfig(AppConfig):
     name = "apps.meetings"
     label = "meetings"
     verbose_name = "Meetings and documents"
+
+    def ready(self):
+        from apps.curation.selectors import show_with_sources  # noqa: PLC0415  (the apps are ready now)
+
+        show_with_sources("outcome_document__mechanism")  # a source that is a recorded document links to it

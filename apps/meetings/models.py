@@ -91,6 +91,12 @@ class Document(CitedModel, CuratedModel):
     date_latest = models.DateField(null=True, editable=False)
     url = models.URLField(blank=True, validators=[HttpURLValidator()])
     note = models.TextField(blank=True, help_text="Public note.")
+    source_entry = models.OneToOneField(
+        "curation.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="outcome_document",
+        limit_choices_to={"kind": "document"}, verbose_name="in the source register as",
+        help_text="The source of kind 'document' that is this document, when facts are cited to it; the "
+                  "source then shows it as its recorded outcome document.",
+    )
 
     history = curated_history()
 
@@ -119,3 +125,7 @@ class Document(CitedModel, CuratedModel):
         self._take_mechanism_from_meeting()
         if self.meeting_id and self.mechanism_id and self.meeting.mechanism_id != self.mechanism_id:
             raise ValidationError({"meeting": "This meeting belongs to another mechanism."})
+        if self.source_entry_id and self.source_entry.kind != "document":
+            raise ValidationError({"source_entry": f"'{self.source_entry.slug}' is a "
+                                                   f"{self.source_entry.get_kind_display().lower()}: only a source of "
+                                                   "the kind 'document' can be an outcome document."})

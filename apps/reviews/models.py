@@ -1,6 +1,7 @@
 """Review editions, their entries per mechanism, the discrepancies of their sources, and snapshots."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.curation.models import CitedModel, CuratedModel, CuratedQuerySet, curated_history
@@ -40,6 +41,11 @@ class ReviewEdition(CitedModel, CuratedModel):
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True, editable=False,
         help_text="Moved by the editorial workflow (submit for review, publish), not edited by hand.",
+    )
+    cut_off = models.DateField(
+        "cut-off date", null=True, blank=True,
+        help_text="Changes proposed up to the end of this day (UTC) must be reviewed before the edition is "
+                  "published; those proposed later wait for the next one. Empty: every pending proposal.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_snapshot = models.ForeignKey(
@@ -112,6 +118,41 @@ class ReviewEntry(CuratedModel):
 
     def __str__(self):
         return f"{self.mechanism} in {self.edition}"
+
+
+class LeftOut(CuratedModel):
+    """A mechanism of the dataset that an edition leaves out, and why; its report states the reason.
+
+    An edition is published only when each mechanism of the dataset has an entry in it or is left out
+    (apps/dataset/publishing.py); the reason is public with the edition's report.
+    """
+
+    edition = models.ForeignKey(ReviewEdition, on_delete=models.CASCADE, related_name="left_out")
+    mechanism = models.ForeignKey("mechanisms.Mechanism", on_delete=models.CASCADE, related_name="left_out_of")
+    reason = models.TextField(help_text="Why the edition leaves the mechanism out, as the report will state it.")
+
+    history = curated_history()
+
+    class Meta:
+        ordering = ["edition__year", "mechanism__slug"]
+        verbose_name = "mechanism left out"
+        verbose_name_plural = "mechanisms left out"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "mechanism"], name="left_out_once_per_edition",
+                                    violation_error_message="This mechanism is already left out of the edition.")
+        ]
+
+    def __str__(self):
+        return f"{self.mechanism} left out of {self.edition}"
+
+    def clean(self):
+        super().clean()
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say why the edition leaves this mechanism out."})
+        if self.edition_id and self.mechanism_id and ReviewEntry.objects.filter(
+                edition_id=self.edition_id, mechanism_id=self.mechanism_id).exists():
+            raise ValidationError({"mechanism": "The edition has an entry for this mechanism: delete the entry "
+                                                "first, or keep the mechanism in."})
 
 
 class Discrepancy(CuratedModel):

@@ -11,6 +11,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from apps.curation.partial_dates import parse_or_none
 from apps.dataset.public_changes import recent_changes
@@ -32,8 +34,8 @@ def _edition_date(edition):
 
 class EditionsFeed(Feed):
     feed_type = Atom1Feed
-    title = "Regional consultation mechanisms on migration: editions and snapshots"
-    subtitle = "Each published edition of the review, and each snapshot of its data, with its SHA-256 checksum."
+    title = _("Regional consultation mechanisms on migration: editions and snapshots")
+    subtitle = _("Each published edition of the review, and each snapshot of its data, with its SHA-256 checksum.")
 
     def link(self):
         return reverse("editions:index")
@@ -47,17 +49,21 @@ class EditionsFeed(Feed):
     def item_title(self, item):
         kind, _date, record = item
         if kind == "edition":
-            return f"Edition {record.year} published: {record.title}"
-        return f"Snapshot {record.slug} of the {record.edition.year} edition: {record.title}"
+            return gettext("Edition {year} published: {title}").format(year=record.year, title=record.title)
+        return gettext("Snapshot {slug} of the {year} edition: {title}").format(
+            slug=record.slug, year=record.edition.year, title=record.title)
 
     def item_description(self, item):
         kind, _date, record = item
         if kind == "edition":
             return f"{', '.join(record.authors)} ({record.year}). {record.title}. {record.publisher}."
         counts = record.counts
-        return (f"The published dataset as of {record.as_of:%Y-%m-%d %H:%M} UTC: {counts.get('mechanisms', 0)} "
-                f"mechanisms, {counts.get('participations', 0)} participations, {counts.get('meetings', 0)} meetings. "
-                f"SHA-256 of its JSON: {record.checksum}.")
+        return gettext(
+            "The published dataset as of {as_of} UTC: {mechanisms} mechanisms, {participations} participations, "
+            "{meetings} meetings. SHA-256 of its JSON: {checksum}."
+        ).format(as_of=f"{record.as_of:%Y-%m-%d %H:%M}", mechanisms=counts.get("mechanisms", 0),
+                 participations=counts.get("participations", 0), meetings=counts.get("meetings", 0),
+                 checksum=record.checksum)
 
     def item_link(self, item):
         kind, _date, record = item
@@ -82,8 +88,8 @@ class ChangesFeed(Feed):
     """What changed between consecutive public snapshots, one entry per change."""
 
     feed_type = Atom1Feed
-    title = "Regional consultation mechanisms on migration: changes"
-    subtitle = "Mechanisms added, participants who joined or left, roles, facts and meetings that changed."
+    title = _("Regional consultation mechanisms on migration: changes")
+    subtitle = _("Mechanisms added, participants who joined or left, roles, facts and meetings that changed.")
 
     def link(self):
         return reverse("mechanisms:directory")
@@ -96,8 +102,9 @@ class ChangesFeed(Feed):
         return change.sentence
 
     def item_description(self, change):
-        return (f"Between snapshot {change.old.slug} ({change.old.as_of:%Y-%m-%d}) and snapshot {change.new.slug} "
-                f"({change.new.as_of:%Y-%m-%d}).")
+        return gettext("Between snapshot {old} ({old_date}) and snapshot {new} ({new_date}).").format(
+            old=change.old.slug, old_date=f"{change.old.as_of:%Y-%m-%d}", new=change.new.slug,
+            new_date=f"{change.new.as_of:%Y-%m-%d}")
 
     def item_link(self, change):
         return reverse("mechanisms:detail", args=[change.mechanism])
@@ -121,10 +128,11 @@ class MechanismFeed(ChangesFeed):
         return get_object_or_404(Mechanism.objects.only("slug", "name"), slug=slug)
 
     def title(self, mechanism):
-        return f"{mechanism.name}: changes"
+        return gettext("{name}: changes").format(name=mechanism.name)
 
     def subtitle(self, mechanism):
-        return f"What changed in the record of the {mechanism.name} from one public snapshot to the next."
+        return gettext("What changed in the record of the {name} from one public snapshot to the next.").format(
+            name=mechanism.name)
 
     def link(self, mechanism):
         return reverse("mechanisms:detail", args=[mechanism.slug])

@@ -66,7 +66,8 @@ def format_problem(request):
     value = download_format(request)
     if not value or value in DOWNLOAD_FORMATS:
         return None
-    return FilterProblem("format", "Download format", value, "Choose 'csv' or 'json'.", url_without(request, "format"))
+    return FilterProblem("format", gettext("Download format"), value, gettext("Choose 'csv' or 'json'."),
+                         url_without(request, "format"))
 
 
 def download_links(request):

@@ -88,13 +88,15 @@ def state_name(state, code=None):
     if country is None:
         return state.name, "en"
     catalogue = _iso3166(code)
-    for english in (getattr(country, "common_name", None), country.name):
-        if english:
-            translated = catalogue.gettext(english)
-            if translated != english or code == "en":
-                return translated, code
-    # Not translated: the ISO name is the same in this language (e.g. 'France'), or the catalogue lacks it.
-    return state.name, "en"
+    english_names = [name for name in (getattr(country, "common_name", None), country.name) if name]
+    for english in english_names:
+        translated = catalogue.gettext(english)
+        if translated != english:
+            return translated, code
+    # The same name in this language ('France', 'Mali', 'Togo'): pycountry's French and Spanish catalogues
+    # translate every ISO name, so an unchanged one is the language's own, to be read as such, not as English.
+    return english_names[0], code
+
 
 
 def mechanism_name(mechanism, code=None):

@@ -1,8 +1,13 @@
 """World maps of the public pages, drawn on the server as inline SVG (templates/maps/world.html).
 
-The outlines are Natural Earth's, reduced by scripts/build_world_map.py to apps/site/world_map.json. A map
-colours some states by a category; the rest are drawn grey in one path. A state too small to see at world
-scale (or one Natural Earth draws as part of another, e.g. Réunion) gets a ringed marker when coloured.
+The outlines are Natural Earth's, reduced by scripts/build_world_map.py to apps/site/world_map.json (where a
+marker goes, which state is too small to see) and static/world-map.svg (the outlines themselves). A page does
+not repeat the outlines: its map draws the whole world grey from the static file, then each coloured state
+over it, both by reference (``<use href="…/world-map.svg#FRA">``), so a map costs a few bytes per coloured
+state. A state too small to see at world scale gets a ringed marker when coloured.
+
+A state is coloured as its own territory: the territories ISO lists apart (French Guiana, Réunion, Svalbard…)
+are drawn apart from their sovereign state, and coloured only when the data records them taking part.
 Each map comes with its title, a sentence saying what it shows (the text alternative) and the table
 behind it; it reads only what the page has already loaded, so it costs no query.
 """
@@ -11,8 +16,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from apps.mechanisms.charts import ROLE_TONES, TONE_ORDER
 
@@ -36,7 +42,7 @@ BASE_COLOUR = "#d9d9d9"
 @dataclass(frozen=True)
 class Shape:
     alpha3: str
-    d: str
+    outlined: bool  # static/world-map.svg has its outline (else only its marker is drawn)
     fill: str
     title: str
     x: float
@@ -49,7 +55,7 @@ class WorldMap:
     title: str
     summary: str
     shapes: list  # [Shape] the coloured states
-    base: str  # the path of every other state
+    drawing: str  # the address of static/world-map.svg
     legend: list  # [(label, colour)]
     rows: list  # [(state, label)]: the table behind the map
     column: str  # the heading of the table's second column
@@ -69,11 +75,9 @@ def _map(title, summary, coloured, legend, rows, column):
         if outline is None:
             continue
         name = localization.state_name(state)[0]
-        shapes.append(Shape(state.alpha3, outline["d"], colour, f"{name}: {label}", outline["x"], outline["y"],
+        shapes.append(Shape(state.alpha3, bool(outline["d"]), colour, f"{name}: {label}", outline["x"], outline["y"],
                             outline["small"]))
-    drawn = {shape.alpha3 for shape in shapes}
-    base = "".join(outline["d"] for code, outline in WORLD["states"].items() if code not in drawn)
-    return WorldMap(title, summary, shapes, base, legend, rows, column)
+    return WorldMap(title, summary, shapes, static("world-map.svg"), legend, rows, column)
 
 
 def participants_map(mechanism, roles):
@@ -97,7 +101,7 @@ def participants_map(mechanism, roles):
     counts = {tone: sum(1 for pk in states if tones[pk] == tone) for tone in TONE_ORDER}
     summary = ngettext(
         "{count} state takes part: {detail}.", "{count} states take part: {detail}.", len(states)
-    ).format(count=len(states), detail="; ".join(
+    ).format(count=len(states), detail=pgettext("between the items of a list", "; ").join(
         f"{TONE_LABELS[tone]}, {counts[tone]}" for tone in TONE_ORDER if counts[tone]
     ))
     legend = [(str(TONE_LABELS[tone]), TONE_COLOURS[tone]) for tone in TONE_ORDER if counts[tone]]

@@ -1,35 +1,102 @@
 """Reads of states and organisations, with the joins and prefetches each view needs."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef
 
-from apps.curation.selectors import citations_prefetch
+from apps.curation.related_rows import RelatedRows, rows
+from apps.curation.selectors import citations_by_record
 
-from .models import Organization, State
-
-
-def _participations_with_mechanism():
-    # Participations belong to the mechanisms app, above this one: read through the relation it adds.
-    participation = State._meta.get_field("participations").related_model
-    return Prefetch(
-        "participations",
-        queryset=participation.objects.select_related("mechanism")
-        .prefetch_related(citations_prefetch())
-        .order_by("mechanism__name", "role", "start"),
-    )
+from .models import Organization, OrganizationName, State, StateName
 
 
 def state_list():
     return State.objects.select_related("sovereign")
 
 
-def state_detail():
-    """States with their names, citations and participations, each with its mechanism and citations."""
-    return state_list().prefetch_related("names", citations_prefetch(), _participations_with_mechanism())
-
-
 def organization_list():
     return Organization.objects.select_related("state", "parent")
 
 
-def organization_detail():
-    return organization_list().prefetch_related("other_names", citations_prefetch(), _participations_with_mechanism())
+# ----- the API's details as plain rows: two queries each, whatever the number of participations -------
+
+
+def state_api_detail(alpha3, *, state_url, mechanism_url):
+    """One state as the API's detail shows it (StateDetailSerializer's shape), or None.
+
+    The state, its names and its participations come in one query (``RelatedRows``), the citations of
+    the state and of its participations in one more; no serializer or model instance per participation.
+    """
+    state = OuterRef("pk")
+    s = State.objects.filter(alpha3=alpha3).values(
+        "id", "alpha3", "alpha2", "numeric", "name", "official_name", "kind", "sovereign__alpha3",
+        "sovereign__name", "note",
+        name_rows=RelatedRows(_name_rows(StateName.objects.filter(state=state))),
+        participation_rows=RelatedRows(_participation_rows(state=state)),
+    ).first()
+    if s is None:
+        return None
+    participations = rows(s["participation_rows"])
+    sources = citations_by_record({State: [s["id"]], _participation(): [row[0] for row in participations]})
+    return {
+        "alpha3": s["alpha3"], "alpha2": s["alpha2"], "numeric": s["numeric"], "name": s["name"],
+        "official_name": s["official_name"], "kind": s["kind"],
+        "sovereign": {"alpha3": s["sovereign__alpha3"], "name": s["sovereign__name"]}
+        if s["sovereign__alpha3"] else None,
+        "note": s["note"], "url": state_url(s["alpha3"]),
+        "names": _names(s["name_rows"]),
+        "participations": _participations(participations, sources[_participation()], mechanism_url),
+        "sources": sources[State].get(s["id"], []),
+    }
+
+
+def organization_api_detail(slug, *, organization_url, mechanism_url):
+    """One organisation as the API's detail shows it (OrganizationDetailSerializer's shape), or None."""
+    organization = OuterRef("pk")
+    o = Organization.objects.filter(slug=slug).values(
+        "id", "slug", "acronym", "name", "kind", "state__alpha3", "state__name", "parent__slug", "parent__acronym",
+        "parent__name", "parent__kind", "website",
+        name_rows=RelatedRows(_name_rows(OrganizationName.objects.filter(organization=organization))),
+        participation_rows=RelatedRows(_participation_rows(organization=organization)),
+    ).first()
+    if o is None:
+        return None
+    participations = rows(o["participation_rows"])
+    sources = citations_by_record({Organization: [o["id"]], _participation(): [row[0] for row in participations]})
+    return {
+        "slug": o["slug"], "acronym": o["acronym"], "name": o["name"], "kind": o["kind"],
+        "state": {"alpha3": o["state__alpha3"], "name": o["state__name"]} if o["state__alpha3"] else None,
+        "parent": {"slug": o["parent__slug"], "acronym": o["parent__acronym"], "name": o["parent__name"],
+                   "kind": o["parent__kind"]} if o["parent__slug"] else None,
+        "website": o["website"], "url": organization_url(o["slug"]),
+        "other_names": _names(o["name_rows"]),
+        "participations": _participations(participations, sources[_participation()], mechanism_url),
+        "sources": sources[Organization].get(o["id"], []),
+    }
+
+
+def _participation():
+    # Participations belong to the mechanisms app, above this one: reached through the relation it adds.
+    return State._meta.get_field("participations").related_model
+
+
+def _participation_rows(**participant):
+    return (_participation().objects.filter(**participant).order_by("mechanism__name", "role", "start", "pk")
+            .values_list("id", "mechanism__slug", "mechanism__acronym", "mechanism__name", "mechanism__kind", "role",
+                         "as_written", "start", "end", "note"))
+
+
+def _participations(participations, sources, mechanism_url):
+    return [{
+        "mechanism": {"slug": slug, "acronym": acronym, "name": name, "kind": kind, "url": mechanism_url(slug)},
+        "role": role, "as_written": as_written, "start": start, "end": end, "note": note,
+        "sources": sources.get(pk, []),
+    } for pk, slug, acronym, name, kind, role, as_written, start, end, note in participations]
+
+
+def _name_rows(names):
+    return names.order_by("valid_from", "name", "pk").values_list("name", "kind", "language", "valid_from",
+                                                                  "valid_until")
+
+
+def _names(value):
+    return [{"name": name, "kind": kind, "language": language, "valid_from": valid_from, "valid_until": valid_until}
+            for name, kind, language, valid_from, valid_until in rows(value)]

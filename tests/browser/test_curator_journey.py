@@ -1,8 +1,8 @@
 """A curator's day in a real browser, through the admin only: a new mechanism with its meeting and declaration,
 a bulk add from pasted names, a role transition for several members, a rename that keeps the old name
 findable, two people editing one mechanism (different fields, then the same field), a revert and the restore
-of a deleted row. Then what the public and the history show. The two people are editors, whose saves apply at
-once: a curator's save is a proposal (tests/browser/test_staged_changes.py)."""
+of a deleted row. Then what the public and the history show. The two people are editors, who save and approve
+their own changes with a reason; a plain save is a proposal (tests/browser/test_staged_changes.py)."""
 
 import re
 
@@ -39,6 +39,11 @@ def sign_in(browser, site, django_user_model):
         context.close()
 
 
+def save_and_approve(page, reason="Checked against the 2013 report"):
+    page.locator("#id_change_reason").fill(reason)
+    page.locator("input[name=_saveandapprove]").first.click()
+
+
 def saved(page):
     expect(page.locator("ul.messagelist li.success").first).to_be_visible()
 
@@ -60,7 +65,7 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     ana.locator("#id_meetings-0-title").fill("First ministerial conference")
     ana.locator("#id_meetings-0-slug").fill("trp-2011-first-ministerial")
     ana.locator("#id_meetings-0-start").fill("2011-05-10")
-    ana.locator("input[name=_continue]").first.click()
+    save_and_approve(ana)
     saved(ana)
     mechanism_url = ana.url
 
@@ -70,7 +75,7 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     ana.locator("#id_documents-0-title").fill("Declaration of the first conference")
     ana.locator("#id_documents-0-slug").fill("trp-2011-declaration")
     ana.locator("#id_documents-0-kind").select_option("declaration")
-    ana.locator("input[name=_continue]").first.click()
+    save_and_approve(ana)
     saved(ana)
 
     # A bulk add from pasted names, in the review's spellings.
@@ -105,7 +110,7 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     ana.locator("#other_names-group .add-row a").click()
     ana.locator("#id_other_names-0-name").fill("Test Regional Process")
     ana.locator("#id_other_names-0-kind").select_option("former")
-    ana.locator("input[name=_continue]").first.click()
+    save_and_approve(ana)
     saved(ana)
     ana.locator("#find-anything").fill("test regional")
     ana.locator("#find-anything").press("Enter")
@@ -116,10 +121,10 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     ana.goto(mechanism_url)
     ben.goto(mechanism_url)
     ben.locator("#id_status_note").fill("Meets yearly.")
-    ben.locator("input[name=_continue]").first.click()
+    save_and_approve(ben)
     saved(ben)
     ana.locator("#id_acronym").fill("RRP")
-    ana.locator("input[name=_continue]").first.click()
+    save_and_approve(ana)
     expect(ana.locator("ul.messagelist")).to_contain_text("Someone else changed status note")
     expect(ana.locator("#id_status_note")).to_have_value("Meets yearly.")
     expect(ana.locator("#id_acronym")).to_have_value("RRP")
@@ -127,14 +132,14 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     ana.goto(mechanism_url)
     ben.goto(mechanism_url)
     ben.locator("#id_status").select_option("inactive")
-    ben.locator("input[name=_continue]").first.click()
+    save_and_approve(ben)
     saved(ben)
     ana.locator("#id_status").select_option("dissolved")
-    ana.locator("input[name=_continue]").first.click()
+    save_and_approve(ana)
     expect(ana.locator(".errornote, ul.errorlist").first).to_be_visible()
     expect(ana.locator("ul.errorlist.nonfield")).to_contain_text("Status: yours is 'Dissolved', theirs is 'Inactive'.")
     assert "version" not in ana.locator("ul.errorlist.nonfield").inner_text().lower()
-    ana.locator("input[name=_continue]").first.click()  # saving again, knowingly
+    save_and_approve(ana)  # saving again, knowingly
     saved(ana)
     expect(ana.locator("#id_status")).to_have_value("dissolved")
     ana.screenshot(path=artifacts / "admin-mechanism-page.png", full_page=True)
@@ -142,7 +147,7 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     # A deleted row, restored from the history; and a revert.
     ana.locator("#participations-group tr", has=ana.locator("option:checked", has_text="Eswatini")).locator(
         "td.delete input").check()
-    ana.locator("input[name=_continue]").first.click()
+    save_and_approve(ana)
     saved(ana)
     ana.get_by_role("link", name="History").first.click()
     timeline = ana.locator("table.timeline")

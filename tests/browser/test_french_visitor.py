@@ -39,7 +39,7 @@ def test_a_french_visitor_lands_on_the_french_site_filters_the_directory_and_ope
         drawn = world.locator("g.state")
         codes = set(drawn.evaluate_all("groups => groups.map(group => group.dataset.alpha3)"))
         assert {"BEN", "CPV", "GIN", "SEN", "NGA", "GHA"} <= codes and len(codes) == 17
-        senegal = world.locator('g.state[data-alpha3="SEN"] path')
+        senegal = world.locator('g.state[data-alpha3="SEN"] use')
         box = senegal.bounding_box()
         assert box and box["width"] > 2 and box["height"] > 2
         assert world.locator('g.state[data-alpha3="SEN"] title').text_content().startswith("Sénégal")

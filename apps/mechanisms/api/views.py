@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -5,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.curation.api.downloads import RENDERERS, csv_response, filtered, format_parameter, wants_csv
-from apps.curation.api.views import PublicReadOnlyViewSet
+from apps.curation.api.views import PublicReadOnlyViewSet, url_maker
 
 from .. import selectors, tables
 from ..filtersets import MechanismFilterSet
@@ -59,8 +60,14 @@ class MechanismViewSet(PublicReadOnlyViewSet):
                 mechanism.participation_rows = rows.get(mechanism.pk, [])
         return page
 
-    def detail_queryset(self):
-        return selectors.mechanism_detail()
+    @extend_schema(responses=MechanismDetailSerializer)
+    def retrieve(self, request, slug=None):
+        # MechanismDetailSerializer's representation (the schema documents it), built from plain rows.
+        detail = selectors.mechanism_api_detail(slug, mechanism_url=url_maker(request, "api:mechanism-detail"),
+                                                absolute_url=request.build_absolute_uri)
+        if detail is None:
+            raise Http404("No Mechanism matches the given query.")
+        return Response(detail)
 
 
 class ThemeViewSet(PublicReadOnlyViewSet):

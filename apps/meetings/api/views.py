@@ -1,8 +1,7 @@
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 
 from apps.curation.api.downloads import RENDERERS, csv_response, filtered, format_parameter, wants_csv
-from apps.curation.api.views import PublicReadOnlyViewSet
+from apps.curation.api.views import PublicReadOnlyViewSet, url_maker
 
 from .. import selectors, tables
 from ..filtersets import DocumentFilterSet, MeetingFilterSet
@@ -28,17 +27,11 @@ class MeetingViewSet(PublicReadOnlyViewSet):
             return csv_response(tables.MEETINGS, filtered(self, selectors.meeting_list()), "meetings")
         # The same representation as MeetingSerializer (the schema documents that), built from plain rows.
         page = self.paginate_queryset(self.filter_queryset(selectors.meeting_rows()))
-        meeting_url = _url_maker(request, "api:meeting-detail")
-        mechanism_url = _url_maker(request, "api:mechanism-detail")
+        meeting_url = url_maker(request, "api:meeting-detail")
+        mechanism_url = url_maker(request, "api:mechanism-detail")
         return self.get_paginated_response(
             selectors.meeting_api_rows(page, meeting_url=meeting_url, mechanism_url=mechanism_url)
         )
-
-
-def _url_maker(request, view_name):
-    """slug -> the record's absolute URL, reversing the route once rather than per record."""
-    template = request.build_absolute_uri(reverse(view_name, kwargs={"slug": "slug-placeholder"}))
-    return lambda slug: template.replace("slug-placeholder", slug)
 
 
 class DocumentViewSet(PublicReadOnlyViewSet):

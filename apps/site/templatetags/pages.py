@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from apps.mechanisms.charts import chart_name as mechanism_chart_name
+from apps.mechanisms.selectors import CHANGE_PART_LABELS
 from apps.site import localization
 
 register = template.Library()
@@ -55,6 +56,12 @@ def mechanism_name_text(mechanism):
 def vocabulary(text):
     """A region's or a theme's name (or a part of a record) in the page's language."""
     return localization.vocabulary(str(text))
+
+
+@register.filter
+def change_part(part):
+    """A changed part of a mechanism's record ('participants', 'meetings'…) in the page's language."""
+    return CHANGE_PART_LABELS.get(part, part)
 
 
 @register.filter

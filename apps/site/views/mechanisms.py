@@ -50,7 +50,7 @@ def home(request):
         "section": "home",
         "mechanism_count": len(mechanisms),
         "kinds": _count_by_kind(mechanisms),
-        "regions": _count_by_region_and_kind(mechanisms),
+        **_count_by_region_and_kind(mechanisms),
         "state_count": selectors.participating_states().count(),
         "meeting_count": meeting_count(),
         "edition": latest_published_edition(),
@@ -64,7 +64,8 @@ def _from_this_site(request):
     return bool(referer.netloc) and referer.netloc == request.get_host()
 
 
-KIND_PLURALS = {Kind.RCP: _("RCPs"), Kind.IRF: _("IRFs"), Kind.OTHER: _("Other mechanisms")}
+KIND_PLURALS = {Kind.RCP: _("RCPs"), Kind.IRF: _("IRFs"), Kind.GLOBAL: _("Global processes"),
+                Kind.OTHER: _("Other mechanisms")}
 
 
 def _count_by_kind(mechanisms):
@@ -74,13 +75,17 @@ def _count_by_kind(mechanisms):
 
 
 def _count_by_region_and_kind(mechanisms):
-    """[(region, [count of each kind], total)] in the order of the regions, regions without any left out."""
+    """The table of mechanisms by region and kind: ``kind_labels``, the columns (the kinds that have any
+    mechanism), and ``regions``, [(region, [count of each kind], total)] in the order of the regions,
+    regions without any left out."""
     counts = Counter((mechanism.region, mechanism.kind) for mechanism in mechanisms)
+    kinds = [kind for kind in Kind if any(mechanism.kind == kind for mechanism in mechanisms)]
     regions = dict.fromkeys(mechanism.region for mechanism in mechanisms)
-    return [
-        (region, [counts[region, kind] for kind in Kind.values], sum(counts[region, kind] for kind in Kind.values))
-        for region in regions
-    ]
+    return {
+        "kind_labels": [kind.label for kind in kinds],
+        "regions": [(region, [counts[region, kind] for kind in kinds], sum(counts[region, kind] for kind in kinds))
+                    for region in regions],
+    }
 
 
 class MechanismDirectory(FilteredListView):

@@ -1,4 +1,8 @@
-from apps.curation.api.views import PublicReadOnlyViewSet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from apps.curation.api.views import PublicReadOnlyViewSet, url_maker
 
 from .. import selectors
 from ..filtersets import OrganizationFilterSet, StateFilterSet
@@ -24,13 +28,16 @@ class StateViewSet(PublicReadOnlyViewSet):
     def list_queryset(self):
         return selectors.state_list()
 
-    def detail_queryset(self):
-        return selectors.state_detail()
-
-    def get_object(self):
+    @extend_schema(responses=StateDetailSerializer)
+    def retrieve(self, request, alpha3=None):
+        # StateDetailSerializer's representation (the schema documents it), built from plain rows.
         # Codes are capitals; accept 'idn' as well as 'IDN'.
-        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
-        return super().get_object()
+        detail = selectors.state_api_detail(
+            alpha3.upper(), state_url=url_maker(request, "api:state-detail", "alpha3", "AAA"),
+            mechanism_url=url_maker(request, "api:mechanism-detail"))
+        if detail is None:
+            raise Http404("No State matches the given query.")
+        return Response(detail)
 
 
 class OrganizationViewSet(PublicReadOnlyViewSet):
@@ -46,5 +53,12 @@ class OrganizationViewSet(PublicReadOnlyViewSet):
     def list_queryset(self):
         return selectors.organization_list()
 
-    def detail_queryset(self):
-        return selectors.organization_detail()
+    @extend_schema(responses=OrganizationDetailSerializer)
+    def retrieve(self, request, slug=None):
+        # OrganizationDetailSerializer's representation (the schema documents it), built from plain rows.
+        detail = selectors.organization_api_detail(
+            slug, organization_url=url_maker(request, "api:organization-detail"),
+            mechanism_url=url_maker(request, "api:mechanism-detail"))
+        if detail is None:
+            raise Http404("No Organization matches the given query.")
+        return Response(detail)
