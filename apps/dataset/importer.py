@@ -677,6 +677,10 @@ class _Importer:
             if key not in seen:
                 label = f"{mechanism.slug} / {key[0] or key[1]} / {key[2]}"
                 self.delete(instance, model_label="participation", key=label)
+        # Stored rows are saved before new ones for the same reason: an expected member whose role the
+        # file ends on the day its membership starts is ended before the member row is checked against it,
+        # in whatever order the file lists them (the export lists members first).
+        wanted.sort(key=lambda row: row[1] not in existing)
         # The rule of one standing role at a time compares each row with the mechanism's participations as
         # stored: kept here as the rows are saved, rather than read again for every row.
         stored = {instance.pk: copy.copy(instance) for key, instance in existing.items() if key in seen}
