@@ -27,7 +27,7 @@ from tests.conftest import FIXTURES, site_editor
 UPDATE = FIXTURES / "updates" / "2026"
 EDITIONS = {"harns-2013", "hansen-2010", "review-2026"}
 QUOTE_LIMIT = 200
-CHAIR_WORDS = re.compile(r"chair|presid|présid", re.IGNORECASE)
+CHAIR_WORDS = re.compile(r"chair|presid|présid|pro tempore|\bPPT\b", re.IGNORECASE)
 YEAR = re.compile(r"^(\d{4})")
 
 
@@ -42,9 +42,10 @@ def _mechanism_files():
 def _state_names():
     """Every name a state is recorded under, by alpha-3 code."""
     names = {}
-    for state in _load(FIXTURES / fmt.STATES_FILE):
+    update_states = UPDATE / fmt.STATES_FILE  # names the update records, as its pages write them
+    for state in [*_load(FIXTURES / fmt.STATES_FILE), *(_load(update_states) if update_states.exists() else [])]:
         known = {state["name"], state["official_name"], *(other["name"] for other in state["names"])}
-        names[state["alpha3"]] = {name for name in known if name}
+        names.setdefault(state["alpha3"], set()).update(name for name in known if name)
     return names
 
 
