@@ -98,7 +98,9 @@ def test_the_snippet_is_escaped_and_marks_the_matched_words(client):
     factories.meeting(mechanism, theme="<script>alert(1)</script> on the wrenfold corridor")
     body = client.get("/search/", {"q": "wrenfold"}).content.decode()
     assert "<script>alert(1)</script>" not in body
-    assert "&lt;script&gt;" in body and "<mark>wrenfold</mark>" in body
+    assert "<mark>wrenfold</mark>" in body
+    # SQLite's passage keeps the text, escaped; PostgreSQL's ts_headline leaves markup tags out of it.
+    assert "&lt;script&gt;" in body or "alert(1)" not in body
 
 
 @pytest.mark.parametrize("text", ["x" * 201, "tab\there", "nul\x00"])

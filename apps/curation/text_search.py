@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -246,7 +246,8 @@ def _postgresql(index, query, queryset):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank  # noqa: PLC0415
 
     search_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    text = Concat(*_joined([Coalesce(F(name), Value("")) for name, _weight in index.fields]))
+    text = Concat(*_joined([Coalesce(F(name), Value(""), output_field=TextField()) for name, _weight in index.fields]),
+                  output_field=TextField())
     return (queryset.filter(_field_matches(index, search_query))
             .annotate(search_rank=SearchRank(_vector(index), search_query),
                       search_headline=SearchHeadline(text, search_query, config=CONFIG, start_sel=_START,

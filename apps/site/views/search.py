@@ -14,8 +14,9 @@ def search_page(request):
     if text.strip():
         try:
             context["groups"] = text_search.search(text)
-        except ValidationError as error:
-            context["problem"] = " ".join(error.messages)
+        except ValidationError:
+            context["problem"] = _("A search may hold at most %(limit)s characters, and no control characters.") % {
+                "limit": text_search.MAX_LENGTH}
             status = 400
         else:
             if not text_search.parse(text).has_words:
