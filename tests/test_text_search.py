@@ -147,3 +147,16 @@ def test_the_search_page_is_translated(client):
     page = client.get("/fr/search/", {"q": "migration"})
     assert page.status_code == 200
     assert "Rechercher" in page.content.decode() or "Recherche" in page.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_on_postgresql_a_search_is_served_by_the_gin_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_fts"])
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"mechanism_objectives_fts", "meeting_theme_fts", "reviewentry_background_fts"} <= names
+    queryset = text_search.matching(text_search.search_index("meeting"), text_search.parse("repatriation"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "meeting_theme_fts" in plan
