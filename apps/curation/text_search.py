@@ -186,8 +186,10 @@ def matching(index, query, queryset=None):
 
 
 def rank_matches(index, queryset, text, also=None):
-    """``queryset`` narrowed to the records matching ``text`` (or the condition ``also``), the best first."""
+    """``queryset`` narrowed to the public records matching ``text`` (or the condition ``also``), the best
+    first, then in the queryset's own order; annotated with ``search_rank``."""
     query = parse(text)
+    queryset = index.public(queryset)
     if not query.has_words:
         condition, rank = Q(pk__in=[]), Value(0.0, output_field=FloatField())
     elif connection.vendor == "postgresql":
@@ -200,8 +202,8 @@ def rank_matches(index, queryset, text, also=None):
         condition, rank = _portable_condition(index, query), _portable_rank(index, query)
     if also is not None:
         condition |= also
-    return queryset.filter(condition).annotate(search_rank=rank).order_by("-search_rank", *queryset.query.order_by
-                                                                          or ["pk"])
+    then = queryset.query.order_by or ["pk"]
+    return queryset.filter(condition).annotate(search_rank=rank).order_by("-search_rank", *then)
 
 
 def _hit(index, row, query):
