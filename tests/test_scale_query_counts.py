@@ -39,6 +39,10 @@ PUBLIC_ENDPOINTS = [
     "/api/v1/meetings/?year=2012&format=csv",
     "/api/v1/mechanisms/syn1-000003/participants/?format=csv",
     "/api/v1/states/FRA/participations/?format=csv",
+    # The full-text search, on its page, in the directory and in the API.
+    "/search/?q=migration",
+    "/mechanisms/?q=migration",
+    "/api/v1/mechanisms/?q=migration&page_size=100",
     # The feeds.
     "/feeds/editions/",
     "/feeds/changes/",

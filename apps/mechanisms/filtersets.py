@@ -1,14 +1,15 @@
 """Filters for mechanisms, shared by the public API and the public pages."""
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from apps.curation.api.filters import SEARCH_MAX_LENGTH, PartialDateFilter, YearFilter, search
+from apps.curation.api.filters import PartialDateFilter, TextSearchFilter, YearFilter
 from apps.states.models import State
 
 from .classification import Governance, Kind, Status
-from .models import Mechanism, Participation, Region, Theme
+from .models import Mechanism, MechanismName, Participation, Region, Theme
 from .selectors import mechanisms_active_in_year
 
 
@@ -17,10 +18,19 @@ class StateCodeFilter(django_filters.ModelChoiceFilter):
     """A state given by its alpha-3 code."""
 
 
+def names_containing(text):
+    """Mechanisms any of whose names, acronym, slug or other names holds ``text``."""
+    return (Q(name__icontains=text) | Q(acronym__icontains=text) | Q(slug__icontains=text)
+            | Q(pk__in=MechanismName.objects.filter(name__icontains=text).values("mechanism_id")))
+
+
 class MechanismFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="filter_text", max_length=SEARCH_MAX_LENGTH,
-        help_text="Free text, matched against names, acronyms, other names and objectives.",
+    q = TextSearchFilter(
+        index="mechanism", also=names_containing,
+        help_text="Full-text search of names, acronyms, objectives, secretariat and status notes (web-search "
+                  "syntax: words, \"a phrase\", or, -word; on PostgreSQL with English stemming), and any part "
+                  "of a name, acronym, slug or other name. Hits come best first unless 'ordering' is given. "
+                  "A query with no word to search for, or longer than 200 characters, is refused with a 400.",
     )
     kind = django_filters.ChoiceFilter(
         choices=Kind.choices, help_text="rcp, irf, global or other (Annex D; global: the current three tiers).")
@@ -48,10 +58,6 @@ class MechanismFilterSet(django_filters.FilterSet):
     class Meta:
         model = Mechanism
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        return search(queryset, value, "name__icontains", "acronym__icontains", "slug__icontains",
-                      "other_names__name__icontains", "objectives__icontains")
 
     def filter_participant(self, queryset, name, value):
         # participant and role describe the same participation row: one join, both conditions.

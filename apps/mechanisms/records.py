@@ -1,5 +1,7 @@
 """The mechanisms app's records in the dataset (apps/curation/records.py)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.curation.records import (
     CHOICE,
     DATE,
@@ -13,6 +15,7 @@ from apps.curation.records import (
     Record,
     register,
 )
+from apps.curation.text_search import SearchIndex, register_search
 
 from .models import Mechanism, MechanismName, Participation, Region, Theme
 
@@ -64,3 +67,26 @@ register(
         ),
     ),
 )
+
+
+@register_search
+class MechanismSearch(SearchIndex):
+    """A mechanism's names, what it is for and how it is run; its page is public."""
+
+    name, label, model = "mechanism", _("Mechanisms"), Mechanism
+    fields = (("name", "A"), ("acronym", "A"), ("objectives", "B"), ("secretariat_note", "C"), ("status_note", "C"))
+
+
+@register_search
+class MechanismNameSearch(SearchIndex):
+    """A mechanism's former and other names lead to the mechanism's page."""
+
+    name, label, model = "mechanism_name", _("Other and former names"), MechanismName
+    fields = (("name", "A"),)
+    related = ("mechanism",)
+
+    def title(self, row):
+        return f"{row.name} ({row.mechanism.short_name})"
+
+    def url(self, row):
+        return row.mechanism.get_absolute_url()

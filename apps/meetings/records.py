@@ -1,6 +1,9 @@
 """The meetings app's records in the dataset (apps/curation/records.py)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.curation.records import CHOICE, DATE, REF, SOURCES, Field, Record, register
+from apps.curation.text_search import SearchIndex, register_search
 
 from .models import Document, Meeting
 
@@ -24,3 +27,33 @@ register(
                 Field("meeting", REF, to="meeting"), Field("url"), Field("note"), SOURCES),
     ),
 )
+
+
+@register_search
+class MeetingSearch(SearchIndex):
+    """Meetings, on their mechanism's page."""
+
+    name, label, model = "meeting", _("Meetings"), Meeting
+    fields = (("title", "A"), ("theme", "B"), ("city", "C"), ("note", "D"))
+    related = ("mechanism",)
+
+    def title(self, row):
+        return f"{row} · {row.mechanism.short_name}"
+
+    def url(self, row):
+        return row.mechanism.get_absolute_url() + "#meetings-heading"
+
+
+@register_search
+class DocumentSearch(SearchIndex):
+    """Outcome documents, on their mechanism's page."""
+
+    name, label, model = "document", _("Outcome documents"), Document
+    fields = (("title", "A"), ("note", "D"))
+    related = ("mechanism",)
+
+    def title(self, row):
+        return f"{row.title} · {row.mechanism.short_name}"
+
+    def url(self, row):
+        return row.mechanism.get_absolute_url() + "#documents-heading"

@@ -1,6 +1,9 @@
 """The reviews app's records in the dataset (apps/curation/records.py)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.curation.records import CHOICE, DATE, INTEGER, NAMES, PLACE, REF, SOURCES, Field, Record, register
+from apps.curation.text_search import SearchIndex, register_search
 
 from .models import Discrepancy, ReviewEdition, ReviewEntry
 
@@ -36,3 +39,21 @@ register(
         ),
     ),
 )
+
+
+@register_search
+class ReviewEntrySearch(SearchIndex):
+    """What the published editions wrote of each mechanism; never a draft's or an edition in review."""
+
+    name, label, model = "review_entry", _("In the review editions"), ReviewEntry
+    fields = (("background", "B"), ("agenda", "B"), ("linkages", "C"), ("taxonomic_placement", "C"))
+    related = ("mechanism", "edition")
+
+    def public(self, queryset):
+        return queryset.filter(edition__status=ReviewEdition.Status.PUBLISHED)
+
+    def title(self, row):
+        return f"{row.mechanism.short_name} · {row.edition}"
+
+    def url(self, row):
+        return row.mechanism.get_absolute_url() + "#editions-heading"

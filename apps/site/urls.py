@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 
 from . import feeds
-from .views import citations, editions, mechanisms, meetings, states
+from .views import citations, editions, mechanisms, meetings, search, states
 
 CITE = r"cite/(?P<file_format>csl-json|bibtex|ris)/$"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("states/", include((state_pages, "states"))),
     path("meetings/", include((meeting_pages, "meetings"))),
     path("editions/", include((edition_pages, "editions"))),
+    path("search/", search.search_page, name="search"),
     path("feeds/editions/", feeds.EditionsFeed(), name="feed-editions"),
     path("feeds/changes/", feeds.ChangesFeed(), name="feed-changes"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
+from apps.curation import text_search
 from apps.curation.partial_dates import FORMAT_HELP, PartialDate
 
 # Free-text search: enough for any name in the dataset; longer input is refused with a 400, not searched.
@@ -21,6 +22,35 @@ def search(queryset, text, *lookups):
     for lookup in lookups:
         condition |= Q(**{lookup: text})
     return queryset.filter(condition).distinct()
+
+
+class TextSearchFormField(forms.CharField):
+    """A full-text query (apps/curation/text_search.py): refused with the reason when it cannot be searched."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value:
+            text_search.parse(value)
+        return value
+
+
+class TextSearchFilter(django_filters.CharFilter):
+    """Full-text search of the records ``index`` (a name in the search registry) declares searchable,
+    ranked, the best first (unless ``ordering`` asks otherwise). ``also`` gives more conditions a record
+    may match instead, e.g. a part of an other name."""
+
+    field_class = TextSearchFormField
+
+    def __init__(self, *args, index, also=None, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+        self.index, self.also = index, also
+
+    def filter(self, queryset, value):
+        if not value or not value.strip():
+            return queryset
+        also = self.also(value.strip()) if self.also else None
+        return text_search.rank_matches(text_search.search_index(self.index), queryset, value, also=also)
 
 
 class PartialDateFormField(forms.CharField):

@@ -21,4 +21,7 @@ class StrictOrderingFilter(OrderingFilter):
                         ]
                     }
                 )
+        elif "search_rank" in queryset.query.annotations:
+            # A free-text search ranks its hits: the best first, unless an order is asked for.
+            return ["-search_rank", *(self.get_default_ordering(view) or [])]
         return super().get_ordering(request, queryset, view)
