@@ -544,3 +544,15 @@ def test_a_mechanisms_timeline_restores_only_its_own_rows(ana):
     response = ana.post(url, follow=True)
     assert any("Nothing was restored" in m for m in messages_of(response))
     assert not Participation.objects.filter(pk=row.pk).exists()
+
+
+def test_a_mechanism_with_many_participants_is_saved_from_its_page(ana):
+    """A page posting over Django's default 1,000 fields (the Rabat Process's has about 1,300) saves, not 400s."""
+    mechanism = factories.mechanism(name="A Large Process")
+    for state in State.objects.order_by("alpha3")[:130]:
+        factories.participation(mechanism, state.alpha3, "member", as_written=state.name)
+    form = open_form(ana, mechanism_url(mechanism))
+    assert len(form) > 1000
+    form["status_note"] = "Checked against the members' page."
+    assert ana.post(mechanism_url(mechanism), saved_and_approved(form)).status_code == 302
+    assert Mechanism.objects.get(pk=mechanism.pk).status_note == "Checked against the members' page."

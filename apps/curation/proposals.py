@@ -186,6 +186,11 @@ def capturing(user, *, kind=ChangeSet.Kind.EDIT, reason=""):
             kind=capture.kind, user=user, reason=capture.reason, state=State.PENDING, changes=capture.items)
 
 
+def is_capturing():
+    """Whether the writes being made now are captured as a proposal (inside ``capturing``), not applied."""
+    return _capture.get() is not None
+
+
 def revising(change_set, user, *, new_pks=None):
     """Inside ``capturing``: go on editing ``user``'s own pending proposal. Its changes are applied first (so the
     block starts from the proposed values) and the block's result replaces them, compared with the approved data.

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from apps.curation import proposals
 from apps.curation.history import recording
 from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source, repeated_citations
 from apps.curation.records import CHOICE, DAY, INTEGER, NAMES, PLACE, REF, REFS, record
@@ -52,6 +53,7 @@ class ImportReport:
     changes: list = dataclasses.field(default_factory=list)
     files: int = 0
     dry_run: bool = False
+    proposed: bool = False  # captured as a proposal for review, not applied
 
     @property
     def changed(self):
@@ -66,7 +68,7 @@ class ImportReport:
     def summary(self):
         if not self.changes:
             return f"No changes: the database already matches the {self.files} files."
-        verb = "Would apply" if self.dry_run else "Applied"
+        verb = "Would apply" if self.dry_run else "Proposed" if self.proposed else "Applied"
         parts = [f"{action} {count} {model}" for (model, action), count in sorted(self.counts().items())]
         return f"{verb} {len(self.changes)} changes from {self.files} files: " + ", ".join(parts) + "."
 
@@ -145,7 +147,8 @@ def import_dataset(files, *, user=None, reason="", dry_run=False):
                 raise _Rollback
     except _Rollback:
         pass
-    return ImportReport(changes=importer.changes, files=len(files), dry_run=dry_run)
+    return ImportReport(changes=importer.changes, files=len(files), dry_run=dry_run,
+                        proposed=proposals.is_capturing())
 
 
 def _text(value):
