@@ -21,7 +21,7 @@ from apps.mechanisms.models import Mechanism
 from apps.reviews.models import LeftOut, ReviewEdition, ReviewEntry
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +217,7 @@ def test_leaving_out_is_for_editors_in_the_edition_admin(editor, curator, harns)
     form = form_data(page, "reviewedition_form")
     form.update({"left_out-TOTAL_FORMS": "1", "left_out-0-mechanism": str(midwa.pk),
                  "left_out-0-reason": "Dormant since 2012.", "change_reason": "Leave MIDWA out"})
-    response = client_of(editor).post(url, form)
+    response = client_of(editor).post(url, saved_and_approved(form))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert edition.left_out.get().reason == "Dormant since 2012."
     assert edition.left_out.get().history.get().history_user == editor
