@@ -122,3 +122,13 @@ def test_participation_rows_keep_their_own_history(curator_client):
 def test_the_admin_is_closed_to_anonymous_visitors(client):
     response = client.get("/admin/mechanisms/mechanism/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_mechanism_autocomplete_lists_every_mechanism_once_by_name_across_its_pages(curator_client):
+    names = []
+    for page in (1, 2):
+        found = curator_client.get("/admin/autocomplete/", {"app_label": "reviews", "model_name": "leftout",
+                                                             "field_name": "mechanism", "term": "", "page": page})
+        names += [result["text"] for result in found.json()["results"]]
+    assert Mechanism.objects.count() > 20  # more than one page of results
+    assert names == [str(m) for m in Mechanism.objects.order_by("name", "pk")]

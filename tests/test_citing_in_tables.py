@@ -10,7 +10,7 @@ from apps.mechanisms.models import Mechanism, Participation
 from apps.meetings.models import Document, Meeting
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 from .test_staged_changes import member_of
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_a_meeting_and_a_document_are_cited_in_their_rows_with_the_fields_they_s
     form.update({f"meetings-{m}-cite-source": str(report.pk), f"meetings-{m}-cite-locator": "p. 2",
                  f"meetings-{m}-cite-covers": ["start", "city"], f"meetings-{m}-cite-quotation": "met in Almaty",
                  f"documents-{d}-cite-source": str(report.pk), f"documents-{d}-cite-locator": "annex 1"})
-    response = curator_client.post(page_url(mechanism), form)
+    response = curator_client.post(page_url(mechanism), saved_and_approved(form))
     assert response.status_code == 302, errors_on(response.content.decode())
     assert cited(meeting) == [("test-report-2014", "p. 2", "start,city")]
     assert Citation.objects.get(object_id=meeting.pk, source=report).quotation == "met in Almaty"
@@ -120,7 +120,7 @@ def test_a_web_page_is_cited_whole_in_a_row_and_for_ticked_rows_with_no_locator(
     form.update({f"participations-{i}-cite-new_web_page": MEMBERS_PAGE})
     form["participations-cite-rows"] = [str(second.pk), str(third.pk)]
     form.update({"participations-cite-new_web_page": MEMBERS_PAGE})
-    response = curator_client.post(page_url(almaty), form)
+    response = curator_client.post(page_url(almaty), saved_and_approved(form))
     assert response.status_code == 302, errors_on(response.content.decode())
     slug = Source.objects.get(url=MEMBERS_PAGE).slug
     assert [cited(row)[-1] for row in (first, second, third)] == [(slug, "", "")] * 3
@@ -187,7 +187,7 @@ def test_an_address_already_registered_is_cited_not_registered_again(curator_cli
     form.update({"participations-cite-new_web_page": MEMBERS_PAGE, "participations-cite-locator": "#members"})
     i = row_index(form, "participations", rows[2].pk)
     form.update({f"participations-{i}-cite-new_web_page": MEMBERS_PAGE, f"participations-{i}-cite-locator": "#list"})
-    response = curator_client.post(page_url(almaty), form)
+    response = curator_client.post(page_url(almaty), saved_and_approved(form))
     assert response.status_code == 302, errors_on(response.content.decode())
     assert Source.objects.filter(url=MEMBERS_PAGE).count() == 1
     assert [("almaty-members", "#members", "")] == [c for c in cited(rows[0]) if c[0] == "almaty-members"]
@@ -203,7 +203,7 @@ def test_one_new_web_page_pasted_in_two_rows_is_registered_once(curator_client):
     for row in (first, second):
         i = row_index(form, "participations", row.pk)
         form.update({f"participations-{i}-cite-new_web_page": MEMBERS_PAGE, f"participations-{i}-cite-locator": "#m"})
-    response = curator_client.post(page_url(mechanism), form)
+    response = curator_client.post(page_url(mechanism), saved_and_approved(form))
     assert response.status_code == 302, errors_on(response.content.decode())
     source = Source.objects.get(url=MEMBERS_PAGE)
     assert cited(first) == cited(second) == [(source.slug, "#m", "")]
@@ -228,7 +228,7 @@ def test_a_new_row_is_cited_once_it_is_saved_and_a_deleted_one_cannot_be(curator
                  f"meetings-{n}-kind": "ministerial", f"meetings-{n}-status": "held", f"meetings-{n}-start": "2015",
                  f"meetings-{n}-cite-source": str(harns.pk), f"meetings-{n}-cite-locator": "p. 7",
                  f"meetings-{n}-cite-covers": ["start"]})
-    response = curator_client.post(page_url(mechanism), form)
+    response = curator_client.post(page_url(mechanism), saved_and_approved(form))
     assert response.status_code == 302, errors_on(response.content.decode())
     assert cited(Meeting.objects.get(slug="test-second-conf")) == [("harns-2013", "p. 7", "start")]
 
@@ -273,7 +273,7 @@ def test_a_new_web_page_takes_the_title_the_curator_gives_and_the_public_reads_i
     assert "A title is for a new web page: paste its address too." in response.content.decode()
 
     form[f"participations-{i}-cite-new_web_page"] = MEMBERS_PAGE
-    response = curator_client.post(page_url(mechanism), form)
+    response = curator_client.post(page_url(mechanism), saved_and_approved(form))
     assert response.status_code == 302, errors_on(response.content.decode())
     assert Source.objects.get(url=MEMBERS_PAGE).title == "Members of the process"
     public = Client().get(f"/mechanisms/{mechanism.slug}/").content.decode()

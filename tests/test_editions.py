@@ -21,7 +21,7 @@ from apps.mechanisms.models import Mechanism
 from apps.reviews.models import LeftOut, ReviewEdition, ReviewEntry
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -217,13 +217,42 @@ def test_leaving_out_is_for_editors_in_the_edition_admin(editor, curator, harns)
     form = form_data(page, "reviewedition_form")
     form.update({"left_out-TOTAL_FORMS": "1", "left_out-0-mechanism": str(midwa.pk),
                  "left_out-0-reason": "Dormant since 2012.", "change_reason": "Leave MIDWA out"})
-    response = client_of(editor).post(url, form)
+    response = client_of(editor).post(url, saved_and_approved(form))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert edition.left_out.get().reason == "Dormant since 2012."
     assert edition.left_out.get().history.get().history_user == editor
     # A curator sees the reasons but cannot change them.
     assert "Dormant since 2012." in client_of(curator).get(url).content.decode()
     assert not curator.has_perm("reviews.add_leftout") and editor.has_perm("reviews.change_leftout")
+
+
+def test_a_leave_out_saved_plainly_is_a_proposal_its_editor_sees_and_another_editor_applies(
+        editor, harns, django_user_model):
+    edition = start(editor, harns)
+    edition.entries.get(mechanism__slug="midwa").delete()
+    publishable(edition, editor)
+    midwa = Mechanism.objects.get(slug="midwa")
+    url = f"/admin/reviews/reviewedition/{edition.pk}/change/"
+    form = form_data(client_of(editor).get(url).content, "reviewedition_form")
+    form.update({"left_out-TOTAL_FORMS": "1", "left_out-0-mechanism": str(midwa.pk),
+                 "left_out-0-reason": "Dormant since 2012."})
+    response = client_of(editor).post(url, form)  # "Save", not "Save and approve"
+    proposal = ChangeSet.objects.get(state=ChangeSet.State.PENDING, user=editor)
+    assert response["Location"] == f"/admin/curation/changeset/{proposal.pk}/change/"
+    assert not edition.left_out.exists()
+    assert "Dormant since 2012." in client_of(editor).get(response["Location"]).content.decode()
+    # Its author finds it on the edition's page, and publishing names it instead of publishing without it.
+    page = client_of(editor).get(url).content.decode()
+    assert "Dormant since 2012." in page and f"change set {proposal.pk}</a>, which awaits review" in page
+    refusals = publishing.publish_refusals(edition, editor)
+    assert any(r.startswith(f"Change set {proposal.pk} by edna") and "awaits review" in r for r in refusals)
+    # Another editor sees it named on the edition's page and approves it: the mechanism is left out.
+    otto = member_of(django_user_model, "otto", "curator", "editor")
+    assert f"change set {proposal.pk}</a> by edna" in client_of(otto).get(url).content.decode()
+    response = client_of(otto).post(f"/admin/curation/changeset/{proposal.pk}/approve/", {"review_comment": "Yes"})
+    assert response.status_code == 302
+    assert edition.left_out.get().reason == "Dormant since 2012."
+    assert publishing.publish_refusals(edition, editor) == []
 
 
 # ----- the report's annexes cover the snapshot -----------------------------------------------------------

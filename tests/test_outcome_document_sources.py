@@ -11,7 +11,7 @@ from apps.mechanisms.models import Mechanism
 from apps.meetings.models import Document
 
 from . import factories
-from .html_forms import form_data
+from .html_forms import form_data, saved_and_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def link_on_the_documents_page(client, document, source):
     url = f"/admin/meetings/document/{document.pk}/change/"
     form = form_data(client.get(url).content, "document_form")
     form["source_entry"] = str(source.pk)
-    return client.post(url, form)
+    return client.post(url, saved_and_approved(form))
 
 
 def test_a_curator_links_a_document_source_to_the_recorded_document_and_sees_it_on_the_sources_page(

@@ -90,6 +90,9 @@ class MechanismAdmin(CuratedAdmin):
     list_display = ("name", "acronym", "kind", "governance", "region", "status", "founded", "participant_count")
     list_filter = ("kind", "governance", "region", "status", FoundedYearFilter, "themes")
     search_fields = ("name", "acronym", "slug", "other_names__name")
+    # Said here, not left to the model's Meta: the participant count's GROUP BY drops the Meta ordering, and the
+    # autocomplete boxes page through this queryset.
+    ordering = ("name", "pk")
     prepopulated_fields = {"slug": ("name",)}  # filled while the name is typed, on a new record
     autocomplete_fields = ("parent_framework", "predecessor")
     filter_horizontal = ("themes",)
