@@ -113,7 +113,8 @@ SOURCE_NOTE = "CANARY-SOURCE-NOTE a curator's private note on a source"
 def other_sources():
     """One source of each kind but a review edition, each cited on a mechanism of the 2013 dataset as a
     curator recording what happened since would cite it: a web page whole and at a place, with a
-    quotation; a declaration; a letter from a secretariat; a dataset. Returns the sources by kind."""
+    quotation; a declaration, linked to its recorded outcome document; a letter from a secretariat; a
+    dataset. Returns the sources by kind."""
     from apps.curation.sources import save_source  # noqa: PLC0415
 
     made = {
@@ -136,6 +137,8 @@ def other_sources():
         source.full_clean()
         save_source(source)
     mechanism = Mechanism.objects.get(slug="almaty-process")
+    # The declaration's text is the register's entry for the outcome document the 2013 data records.
+    mechanism.documents.filter(slug="almaty-declaration").update(source_entry=made["document"])
     participation_ = mechanism.participations.order_by("pk").first()
     for record, source, locator, covers, quotation in (
         (mechanism, made["web-page"], "", "", ""),

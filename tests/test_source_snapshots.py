@@ -115,6 +115,11 @@ def test_the_data_package_has_a_sources_table_that_citations_refer_to_and_it_val
     assert [(row["edition"], row["locator"], row["quotation"]) for row in whole] == [
         ("", "", "It's the table of 2024.")]
     assert any(row["edition"] == "harns-2013" and row["source"] == "" for row in rows)
+    documents = next(r for r in descriptor["resources"] if r["name"] == "documents")
+    assert {"fields": ["source_entry"], "reference": {"resource": "sources", "fields": ["slug"]}} in \
+        documents["schema"]["foreignKeys"]
+    linked = [row for row in csv.DictReader(io.StringIO(files["documents.csv"].decode())) if row["source_entry"]]
+    assert [(row["slug"], row["source_entry"]) for row in linked] == [("almaty-declaration", "almaty-declaration-2011")]
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     # A citation of a source the table does not hold breaks the foreign key.

@@ -121,6 +121,7 @@ class Assembly:
         # once published). Review editions are written as editions; the others as sources.
         cited = {"is_public": True} if public_only else {}
         self.sources = {r["id"]: r for r in self.rows.rows(Source, fields=("id", "slug", "kind"), **cited)}
+        self.tables["source"] = self.sources  # a document's entry in the register (Document.source_entry)
         self.used = {"state": set(), "organization": set(), "source": set()}  # what the written records refer to
         self.citations = _Citations(self.rows, self.sources, self.used["source"])
         for name in REFERENCE:

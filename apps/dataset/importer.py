@@ -802,6 +802,8 @@ def _model_label(spec):
 
 
 def _label(field):
-    """How a reference is named in an error: 'region', 'host state', 'parent organisation'."""
-    to = record(field.to).label
-    return to if field.kind == REFS or field.name == field.to else f"{field.name.replace('_', ' ')} {to}"
+    """How a reference is named in an error: 'region', 'host state', 'parent organisation', 'source entry'."""
+    to, words = record(field.to).label, field.name.split("_")
+    if field.kind == REFS or field.name == field.to:
+        return to
+    return " ".join(words) if field.to in words else f"{' '.join(words)} {to}"

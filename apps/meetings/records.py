@@ -24,7 +24,9 @@ register(
         search=("title", "slug"),
         description="Outcome documents.",
         layout=(Field("slug", required=True), Field("title"), Field("kind", CHOICE), Field("date", DATE),
-                Field("meeting", REF, to="meeting"), Field("url"), Field("note"), SOURCES),
+                Field("meeting", REF, to="meeting"), Field("url"), Field("note"),
+                # The register's entry for this document (a source of kind 'document'), when one is linked.
+                Field("source_entry", REF, to="source", written_when_empty=False), SOURCES),
     ),
 )
 
