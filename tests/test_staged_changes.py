@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from apps.curation import proposals
+from apps.curation import change_reading, proposals
 from apps.curation.models import ChangeSet
 from apps.dataset import publishing, snapshots
 from apps.mechanisms.models import Mechanism, Participation
@@ -315,7 +315,7 @@ def test_a_crash_in_the_middle_of_an_approval_applies_nothing(cora, edna, monkey
     client.post(url_of(mechanism), form)
     proposal = proposals.pending().latest("pk")
     assert {item["model"] for item in proposal.changes} == {"mechanisms.Mechanism", "mechanisms.Participation"}
-    assert [label for item in proposals.described(proposal) for label, _b, _a in item["fields"]] == [
+    assert [label for item in change_reading.described(proposal) for label, _b, _a in item["fields"]] == [
         "name", "as written"]
 
     def crash(self, *args, **kwargs):

@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import accounts, people, proposals, review, timeline  # noqa: F401  (they register the team's accounts and roles)
+from . import accounts, change_reading, people, proposals, review, timeline  # noqa: F401  (they register the team's accounts and roles)
 from .admin_citing import CitationForm
 from .citations import CitingRefused, follow_changes
 from .history import current_change_set
@@ -657,20 +657,43 @@ def citation_sources(ids_by_model):
 
 
 def change_set_records(change_set):
-    """Every history record of one change set, across all curated models, with what each changed."""
+    """Every history record of one change set, across all curated models, with what each changed. A few
+    queries per kind of record, whatever the number of rows (an import writes thousands)."""
     records = []
     for model in django_apps.get_models():
         if getattr(model._meta, "simple_history_manager_attribute", None) != "history":
             continue
-        for record in model.history.filter(change_set=change_set).select_related("history_user").order_by("history_id"):
+        rows = list(model.history.filter(change_set=change_set).order_by("history_id"))
+        if not rows:
+            continue
+        previous = _previous_versions(model, rows)
+        current = change_reading.records_named(model, {row.id for row in rows})
+        for record in rows:
             changes = []
-            if record.history_type == "~" and record.prev_record is not None:
-                changes = [(c.field, c.old, c.new) for c in record.diff_against(record.prev_record).changes
+            before = previous.get(record.history_id)
+            if record.history_type == "~" and before is not None:
+                changes = [(c.field, c.old, c.new) for c in record.diff_against(before).changes
                            if c.field != "version"]
-            records.append({"model": model._meta.verbose_name, "record": str(record.instance),
+            named = current.get(record.id)
+            records.append({"model": model._meta.verbose_name,
+                            "record": str(named) if named is not None else str(record.instance),
                             "action": record.get_history_type_display(), "changes": changes,
                             "url": _change_url(model, record)})
     return records
+
+
+def _previous_versions(model, rows):
+    """{history id: the version of the same record just before it}, in one query."""
+    earlier = defaultdict(list)
+    for version in model.history.filter(id__in={row.id for row in rows},
+                                        history_id__lt=rows[-1].history_id).order_by("history_id"):
+        earlier[version.id].append(version)
+    previous = {}
+    for row in rows:
+        versions = [v for v in earlier[row.id] if v.history_id < row.history_id]
+        if versions:
+            previous[row.history_id] = versions[-1]
+    return previous
 
 
 def _change_url(model, record):
@@ -756,7 +779,8 @@ class ChangeSetAdmin(ReadOnlyAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         change_set = self.get_object(request, object_id)
-        records = change_set_records(change_set) if change_set else []
+        # A proposal's page shows its items (review.context); a direct edit's or an import's, its history.
+        records = change_set_records(change_set) if change_set and not change_set.changes else []
         context = {**(extra_context or {}), "records": records,
                    **(review.context(request, change_set) if change_set else {})}
         return super().change_view(request, object_id, form_url, context)

@@ -470,32 +470,6 @@ def apply_items(items, *, author=None, reason="", force=False, new_pks=None):
 # Reading proposals
 
 
-def described(change_set):
-    """The items of a proposal as a reviewer reads them: kind, record, action, [(field, before, after)]."""
-    described_items = []
-    for item in change_set.changes:
-        model = apps.get_model(item["model"])
-        before, after = item["before"] or {}, item["after"] or {}
-        values = after or before
-        name = next((str(values[k]) for k in ("name", "title", "locator", "role") if values.get(k)), "")
-        if item["delete"]:
-            action, fields = "Delete", []
-        else:
-            action = "Add" if item["pk"] is None else "Change"
-            fields = [(_label(model, k), _display(before.get(k)), _display(v))
-                      for k, v in after.items() if v != before.get(k)]
-        described_items.append({"model": str(model._meta.verbose_name), "pk": item["pk"], "name": name,
-                                "action": action, "fields": fields})
-    return described_items
-
-
-def _label(model, name):
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001  (a field renamed since the proposal was made keeps its stored name)
-        return name
-
-
 def touched_fields(change_set):
     """{(model label, pk, field)} the proposal changes, for finding proposals that overlap."""
     touched = set()

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import path, resolve, reverse
 from django.utils.html import format_html, format_html_join
 
-from . import proposals
+from . import change_reading, proposals
 from .models import ChangeSet
 
 # The change form's button by which an editor or an administrator saves and approves at once, with a reason.
@@ -171,9 +171,11 @@ def context(request, change_set):
     if not change_set.changes:
         return {}
     is_pending = change_set.state == ChangeSet.State.PENDING
+    items = change_reading.described(change_set)
     return {
         "proposal": change_set,
-        "proposed_items": proposals.described(change_set),
+        "proposed_items": items,
+        "proposed_groups": change_reading.grouped(items),
         "conflicts": proposals.conflicts_of(change_set.changes) if is_pending else [],
         "overlapping": proposals.overlapping(change_set) if is_pending else [],
         "can_review": is_pending and proposals.can_approve(request.user),

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.curation import proposals
+from apps.curation import change_reading, proposals
 from apps.curation.models import ChangeSet
 
 ACTIONS = ("list", "show", "approve", "reject", "withdraw")
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Why: {change_set.reason}")
         if change_set.reviewer:
             self.stdout.write(f"Reviewed by {change_set.reviewer}: {change_set.review_comment}")
-        for item in proposals.described(change_set):
+        for item in change_reading.described(change_set):
             where = f" #{item['pk']}" if item["pk"] else ""
             self.stdout.write(f"{item['action']} {item['model']}{where} {item['name']}".rstrip())
             for label, before, after in item["fields"]:
