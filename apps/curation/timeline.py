@@ -95,7 +95,9 @@ def build(sources, *, limit=500):
     names = _Names()
     raw = []
     for model, filters in sources:
+        # Not a change set's stored proposal: an import's holds thousands of items, read again for every row.
         records = list(model.history.filter(**filters).select_related("history_user", "change_set")
+                       .defer("change_set__changes")
                        .order_by("id", "history_date", "history_id"))
         fields = _diff_fields(model)
         label_fields = [f for f in fields if f.is_relation and f.name in {"state", "organization", "edition", "source"}]
