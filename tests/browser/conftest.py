@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 
 from apps.dataset.importer import import_dataset, read_folder
 from apps.mechanisms.models import Mechanism
@@ -19,6 +20,7 @@ BROWSER_TESTS = Path(__file__).resolve().parent
 FIXTURES = BROWSER_TESTS.parent.parent / "fixtures"
 ARTIFACTS = BROWSER_TESTS.parent.parent / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "a long staff pass phrase"  # every account the browser tests sign in with
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -86,6 +88,32 @@ def visit(browser, site):
         context.close()
     elsewhere = [url for url in requests if not url.startswith(site)]
     assert not elsewhere, f"pages loaded from outside the site: {elsewhere}"
+
+
+@pytest.fixture
+def sign_in(browser, site, django_user_model):
+    """Sign a new staff member with ``roles`` in to the admin, each in a browser context of their own:
+    ``sign_in("cora", "curator")``."""
+    from playwright.sync_api import expect  # noqa: PLC0415  (optional, see _missing_browser)
+
+    contexts = []
+
+    def open_as(username, *roles):
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
+        user.groups.set(Group.objects.filter(name__in=roles))
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(site + "/admin/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,12 @@ approves it; the public page then names the web page beside those participants."
 from apps.curation.models import Citation, Source
 from apps.mechanisms.models import Mechanism
 
-from .test_staged_changes import expect, sign_in  # noqa: F401  (a fixture)
+from .test_staged_changes import expect
 
 MEMBERS_PAGE = "https://www.iom.int/almaty-process/participating-states"
 
 
-def test_a_curator_cites_a_web_page_for_several_participants_and_an_editor_approves(sign_in, visit, site,  # noqa: F811
+def test_a_curator_cites_a_web_page_for_several_participants_and_an_editor_approves(sign_in, visit, site,
                                                                                     artifacts):
     mechanism = Mechanism.objects.get(slug="almaty-process")
     rows = list(mechanism.participations.order_by("pk")[:4])

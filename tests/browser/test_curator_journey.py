@@ -6,37 +6,10 @@ their own changes with a reason; a plain save is a proposal (tests/browser/test_
 
 import re
 
-import pytest
-from django.contrib.auth.models import Group
-
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture then skips, or fails under REQUIRE_BROWSER=1, saying why
     expect = None
-
-PASSWORD = "a long curator pass phrase"
-
-
-@pytest.fixture
-def sign_in(browser, site, django_user_model):
-    contexts = []
-
-    def open_as(username):
-        user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
-        user.groups.set(Group.objects.filter(name__in=["curator", "editor"]))
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(site + "/admin/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def save_and_approve(page, reason="Checked against the 2013 report"):
@@ -49,7 +22,7 @@ def saved(page):
 
 
 def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
-    ana = sign_in("ana")
+    ana = sign_in("ana", "curator", "editor")
 
     # A new mechanism: the slug fills itself in from the name.
     ana.goto(site + "/admin/mechanisms/mechanism/add/")
@@ -117,7 +90,7 @@ def test_a_curators_day_in_the_admin(sign_in, site, artifacts):
     expect(ana.locator("ul.found").get_by_role("link", name="Renamed Regional Process (TRP)")).to_be_visible()
 
     # Two people on one mechanism: different fields are both kept…
-    ben = sign_in("ben")
+    ben = sign_in("ben", "curator", "editor")
     ana.goto(mechanism_url)
     ben.goto(mechanism_url)
     ben.locator("#id_status_note").fill("Meets yearly.")

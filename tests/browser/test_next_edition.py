@@ -6,10 +6,10 @@ import re
 from apps.reviews.models import ReviewEdition, ReviewEntry
 
 from .test_curator_journey import save_and_approve
-from .test_staged_changes import expect, sign_in  # noqa: F401  (sign_in is a fixture)
+from .test_staged_changes import expect
 
 
-def test_an_editor_starts_the_next_edition_leaves_one_out_and_publishes(sign_in, site, artifacts):  # noqa: F811
+def test_an_editor_starts_the_next_edition_leaves_one_out_and_publishes(sign_in, site, artifacts):
     harns = ReviewEdition.objects.get(slug="harns-2013")
     editor = sign_in("edna", "curator", "editor")
     editor.goto(f"{site}/admin/reviews/reviewedition/{harns.pk}/change/")

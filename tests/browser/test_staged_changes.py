@@ -1,8 +1,6 @@
 """In a real browser: a curator proposes a change, an editor reviews its differences and approves it, and a
 visitor sees the result (and did not see it before)."""
 
-import pytest
-from django.contrib.auth.models import Group
 
 from apps.mechanisms.models import Mechanism
 
@@ -10,30 +8,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture then skips, or fails under REQUIRE_BROWSER=1, saying why
     expect = None
-
-PASSWORD = "a long review pass phrase"
-
-
-@pytest.fixture
-def sign_in(browser, site, django_user_model):
-    contexts = []
-
-    def open_as(username, *roles):
-        user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
-        user.groups.set(Group.objects.filter(name__in=roles))
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(site + "/admin/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))).to_be_visible()
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_a_curator_proposes_an_editor_approves_and_the_visitor_sees_it(sign_in, visit, site, artifacts):
