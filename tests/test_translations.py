@@ -355,3 +355,12 @@ def test_organisations_keep_their_recorded_english_name_marked_english(visitor):
     assert '<span lang="en">Economic Community of West African States (ECOWAS)</span>' in html
     html = unescape(visitor.get("/mechanisms/midwa/").content.decode())
     assert "<th scope=\"row\">Economic Community of West African States (ECOWAS)</th>" in html  # English: unmarked
+
+
+def test_french_puts_a_space_before_the_colon_of_a_map_label_and_the_semicolons_between_names(visitor):
+    html = unescape(visitor.get("/fr/mechanisms/bali-process/").content.decode())
+    assert "Cambodge : Membre, présidence ou groupe de pilotage" in html
+    assert "Cambodge: " not in html
+    assert re.search(r"\(autre nom\)</span> ; <span", html)
+    html = unescape(visitor.get("/es/mechanisms/bali-process/").content.decode())
+    assert "Camboya: Miembro, presidencia o grupo directivo" in html

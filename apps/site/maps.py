@@ -75,7 +75,9 @@ def _map(title, summary, coloured, legend, rows, column):
         if outline is None:
             continue
         name = localization.state_name(state)[0]
-        shapes.append(Shape(state.alpha3, bool(outline["d"]), colour, f"{name}: {label}", outline["x"], outline["y"],
+        label_text = pgettext("a state on the map, and what it is shown for", "{name}: {label}").format(
+            name=name, label=label)
+        shapes.append(Shape(state.alpha3, bool(outline["d"]), colour, label_text, outline["x"], outline["y"],
                             outline["small"]))
     return WorldMap(title, summary, shapes, static("world-map.svg"), legend, rows, column)
 
