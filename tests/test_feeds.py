@@ -94,3 +94,42 @@ def test_a_feed_costs_a_fixed_number_of_queries(client, change, url):
     before = queries()
     create_snapshot(edition=ReviewEdition.objects.get(slug="harns-2013"), title="One more")
     assert queries() == before
+
+
+def test_the_french_changes_feed_tells_the_change_in_french_with_the_french_state_name(client, change):
+    colombo = Mechanism.objects.get(slug="colombo-process").name  # no French name recorded: the English one
+    found = entries(client, "/fr/feeds/changes/")
+    joined = next(e for e in found if "Cambodge" in e["title"])
+    assert joined["title"] == f"{colombo} : Cambodge, nouveau participant en tant que membre (2014–…)."
+    assert joined["link"] == "http://testserver/fr/mechanisms/colombo-process/"
+    assert joined["summary"].startswith("Entre l’instantané")
+    assert not any("Cambodia" in e["title"] for e in found)
+
+
+def test_the_spanish_feed_names_a_mechanism_by_its_recorded_spanish_name(client, django_user_model):
+    harns = ReviewEdition.objects.get(slug="harns-2013")
+    create_snapshot(edition=harns, title="Before")
+    with recording(kind=ChangeSet.Kind.EDIT, user=None, reason="test"):
+        Participation.objects.create(mechanism=Mechanism.objects.get(slug="fibemyd"),
+                                     state=State.objects.get(alpha3="CIV"), role="observer", start="2015")
+    create_snapshot(edition=harns, title="After")
+    titles = [e["title"] for e in entries(client, "/es/mechanisms/fibemyd/feed/")]
+    assert "Foro Iberoamericano, Migración y Desarrollo: Côte d’Ivoire se incorporó como observador (2015–…)." in titles
+    assert "Côte d'Ivoire joined the Ibero-American Forum on Migration and Development as observer (2015–…)." in [
+        e["title"] for e in entries(client, "/mechanisms/fibemyd/feed/")]
+
+
+def test_a_changed_fact_is_told_by_its_label_in_the_feeds_language(client):
+    harns = ReviewEdition.objects.get(slug="harns-2013")
+    create_snapshot(edition=harns, title="Before")
+    colombo = Mechanism.objects.get(slug="colombo-process")
+    with recording(kind=ChangeSet.Kind.EDIT, user=None, reason="test"):
+        colombo.status = Mechanism.Status.INACTIVE
+        colombo.save()
+    create_snapshot(edition=harns, title="After")
+    assert f"{colombo.name}: status changed from 'Active' to 'Inactive'." in [
+        e["title"] for e in entries(client, "/mechanisms/colombo-process/feed/")]
+    assert f"{colombo.name} : statut, « Actif » devient « Inactif »." in [
+        e["title"] for e in entries(client, "/fr/mechanisms/colombo-process/feed/")]
+    assert f"{colombo.name}: cambio de situación, de «Activo» a «Inactivo»." in [
+        e["title"] for e in entries(client, "/es/mechanisms/colombo-process/feed/")]

@@ -221,10 +221,29 @@ def test_partial_dates_are_written_as_each_language_writes_them(language, month,
         assert localization.partial_date_text(localization.parse_partial("2013-06-01")) == "1er juin 2013"
 
 
-def test_states_are_named_in_the_visitors_language_and_kosovo_keeps_its_recorded_name(db):
+def test_states_are_named_in_the_visitors_language_kosovo_included(db):
     assert localization.state_name(State.objects.get(alpha3="DEU"), "fr") == ("Allemagne", "fr")
     assert localization.state_name(State.objects.get(alpha3="DEU"), "es") == ("Alemania", "es")
-    assert localization.state_name(State.objects.get(alpha3="XKX"), "fr") == ("Kosovo", "en")
+    assert localization.state_name(State.objects.get(alpha3="XKX"), "fr") == ("Kosovo", "fr")
+    assert localization.state_name(State.objects.get(alpha3="XKX"), "es") == ("Kosovo", "es")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_state_of_the_record_has_a_name_in_french_and_spanish(db, language):
+    """None falls back to its English name, marked English: CLDR names every state the record holds."""
+    english = [state.alpha3 for state in State.objects.all() if localization.state_name(state, language)[1] != language]
+    assert english == []
+
+
+def test_the_spanish_pages_spell_the_west_african_states_as_spanish_does(visitor):
+    """pycountry's Spanish catalogue wrote 'Costa de Marfíl' and 'Burquina Faso'; CLDR's names are reviewed."""
+    html = unescape(visitor.get("/es/mechanisms/midwa/").content.decode())
+    for name in ("Côte d’Ivoire", "Burkina Faso", "Níger"):
+        assert f">{name}</a>" in html
+    for misspelt in ("Marfíl", "Burquina", ">Niger<"):
+        assert misspelt not in html
+    html = unescape(visitor.get("/fr/states/XKX/").content.decode())
+    assert "<h1>Kosovo</h1>" in html  # a French name, read with a French voice
 
 
 def test_a_mechanism_with_a_recorded_spanish_name_shows_it_to_spanish_visitors(visitor):
@@ -245,7 +264,7 @@ def test_a_name_the_same_in_french_is_marked_french_not_english(visitor):
     """'France', 'Mali', 'Togo' are French names too: marked English, a French screen reader read them with an
     English voice."""
     assert localization.state_name(State.objects.get(alpha3="FRA"), "fr") == ("France", "fr")
-    assert localization.state_name(State.objects.get(alpha3="MLI"), "es") == ("Malí", "es")
+    assert localization.state_name(State.objects.get(alpha3="MLI"), "es") == ("Mali", "es")
     html = visitor.get("/fr/mechanisms/midwa/").content.decode()
     assert '<a href="/fr/states/MLI/">Mali</a>' in html and '<span lang="en">Mali</span>' not in html
 
@@ -254,7 +273,7 @@ def test_the_members_are_listed_by_their_recorded_names_in_every_language_as_in_
     """They were listed as the source writes them, so 'the Gambia' and 'the Niger' came after Togo. The order
     is the same on every page and in the download (tests/test_downloads.py)."""
     expected = {"": ["Benin", "Burkina Faso", "Cabo Verde", "Côte d'Ivoire", "Gambia", "Ghana"],
-                "/fr": ["Bénin", "Burkina Faso", "Cap-Vert", "Côte d'Ivoire", "Gambie", "Ghana"]}
+                "/fr": ["Bénin", "Burkina Faso", "Cap-Vert", "Côte d’Ivoire", "Gambie", "Ghana"]}
     codes = []
     for language in ("", "/fr", "/es"):
         html = visitor.get(f"{language}/mechanisms/midwa/").content.decode()
@@ -294,3 +313,54 @@ def test_a_citation_is_written_in_the_terms_of_the_page(visitor):
     html = visitor.get("/es/mechanisms/midwa/").content.decode()
     assert "[Instantánea del conjunto de datos harns-2013-" in html and ". En <i>" in html
     assert "[Data set snapshot harns-2013-" in visitor.get("/mechanisms/midwa/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", {"Membre": "M", "Membre pressenti": "MP", "Partenaire": "P", "Présidence ou coprésidence": "Pr",
+            "Groupe de pilotage": "GP"}),
+    ("es", {"Miembro": "M", "Miembro previsto": "MP", "Socio": "So", "Presidencia o copresidencia": "P",
+            "Grupo directivo": "GD"}),
+])
+def test_the_matrix_writes_each_role_with_the_letters_of_the_pages_language(visitor, language, expected):
+    html = unescape(visitor.get(f"/{language}/mechanisms/").content.decode())
+    pairs = re.findall(r'<dt class="tone-\w+">([^<]+)</dt><dd>([^<]+)</dd>', html)
+    legend = {label: letters for letters, label in pairs}
+    assert len(legend) == 10 and len(set(legend.values())) == 10  # every role spelt out, no two alike
+    assert {label: legend[label] for label in expected} == expected
+    cells = {letters for cell in re.findall(r"<td class=tone-\w+>([^<]+)", html) for letters in cell.split()}
+    assert legend["Membre" if language == "fr" else "Miembro"] in cells
+    assert cells <= set(legend.values())  # each cell in the letters its legend explains: no English 'C' or 'SG'
+
+
+def _matrix_rows(html, language):
+    matrix = html[html.index('<table class="matrix"'):]
+    return re.findall(rf'<th scope="row"><a href="/{language}/states/[A-Z]{{3}}/">(?:<span lang="\w+">)?([^<]+)<',
+                      matrix[:matrix.index("</table>")])
+
+
+def test_ordered_by_name_the_french_matrix_and_choices_follow_the_french_names(visitor):
+    """'Allemagne' with the A's, not where 'Germany' goes; 'Égypte' with the E's, not after 'Zimbabwe'."""
+    html = unescape(visitor.get("/fr/mechanisms/?matrix_order=name").content.decode())
+    names = _matrix_rows(html, "fr")
+    assert names.index("Afrique du Sud") < names.index("Allemagne") < names.index("Belgique")
+    assert names.index("Égypte") < names.index("Espagne") < names.index("États-Unis") < names.index("Éthiopie")
+    select = html[html.index('name="participant"'):]
+    options = re.findall(r'<option value="[A-Z]{3}"[^>]*>([^<]+)</option>', select[:select.index("</select>")])
+    assert options.index("Allemagne") < options.index("Belgique") < options.index("Égypte") < options.index("France")
+
+
+def test_organisations_keep_their_recorded_english_name_marked_english(visitor):
+    """No package names organisations in French or Spanish: their recorded name is read with an English voice."""
+    html = unescape(visitor.get("/fr/mechanisms/midwa/").content.decode())
+    assert '<span lang="en">Economic Community of West African States (ECOWAS)</span>' in html
+    html = unescape(visitor.get("/mechanisms/midwa/").content.decode())
+    assert "<th scope=\"row\">Economic Community of West African States (ECOWAS)</th>" in html  # English: unmarked
+
+
+def test_french_puts_a_space_before_the_colon_of_a_map_label_and_the_semicolons_between_names(visitor):
+    html = unescape(visitor.get("/fr/mechanisms/bali-process/").content.decode())
+    assert "Cambodge : Membre, présidence ou groupe de pilotage" in html
+    assert "Cambodge: " not in html
+    assert re.search(r"\(autre nom\)</span> ; <span", html)
+    html = unescape(visitor.get("/es/mechanisms/bali-process/").content.decode())
+    assert "Camboya: Miembro, presidencia o grupo directivo" in html

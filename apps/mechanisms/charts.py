@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from .classification import Kind, Status
 from .models import Participation
@@ -31,17 +31,19 @@ KIND_COUNTS = {
 }
 
 Role = Participation.Role
+# The letters of a role in the matrix, in the page's language: each language's letters come from its own
+# names of the roles (the legend under the matrix spells them out), and differ from one another.
 ROLE_ABBREVIATIONS = {
-    Role.MEMBER: "M",
-    Role.EXPECTED_MEMBER: "EM",
-    Role.SUSPENDED_MEMBER: "SM",
-    Role.OBSERVER: "O",
-    Role.EXPECTED_OBSERVER: "EO",
-    Role.INTERMITTENT_OBSERVER: "IO",
-    Role.PARTNER: "P",
-    Role.SECRETARIAT: "S",
-    Role.CHAIR: "C",
-    Role.STEERING_GROUP: "SG",
+    Role.MEMBER: pgettext_lazy("membership matrix: abbreviation of 'Member'", "M"),
+    Role.EXPECTED_MEMBER: pgettext_lazy("membership matrix: abbreviation of 'Expected member'", "EM"),
+    Role.SUSPENDED_MEMBER: pgettext_lazy("membership matrix: abbreviation of 'Suspended member'", "SM"),
+    Role.OBSERVER: pgettext_lazy("membership matrix: abbreviation of 'Observer'", "O"),
+    Role.EXPECTED_OBSERVER: pgettext_lazy("membership matrix: abbreviation of 'Expected observer'", "EO"),
+    Role.INTERMITTENT_OBSERVER: pgettext_lazy("membership matrix: abbreviation of 'Intermittent observer'", "IO"),
+    Role.PARTNER: pgettext_lazy("membership matrix: abbreviation of 'Partner'", "P"),
+    Role.SECRETARIAT: pgettext_lazy("membership matrix: abbreviation of 'Secretariat'", "S"),
+    Role.CHAIR: pgettext_lazy("membership matrix: abbreviation of 'Chair or co-chair'", "C"),
+    Role.STEERING_GROUP: pgettext_lazy("membership matrix: abbreviation of 'Steering group'", "SG"),
 }
 # How strongly a role ties a state to a mechanism: a cell is shaded by the strongest of its roles.
 ROLE_TONES = {
@@ -331,10 +333,7 @@ def meetings_per_year(meetings, *, subject="meetings"):
 @dataclass(frozen=True)
 class MatrixCell:
     roles: tuple  # role values, in the order of Participation.Role
-
-    @property
-    def abbreviation(self):
-        return " ".join(ROLE_ABBREVIATIONS[role] for role in self.roles)
+    abbreviation: str = ""  # their letters in the page's language ('M C'; 'M Pr' in French)
 
     @property
     def label(self):
@@ -378,12 +377,14 @@ class MembershipMatrix:
 MATRIX_ORDERS = {"mechanisms": gettext_lazy("most mechanisms first"), "name": gettext_lazy("state name")}
 
 
-def membership_matrix(mechanisms, *, order="mechanisms", overlaps=5):
+def membership_matrix(mechanisms, *, order="mechanisms", overlaps=5, sort_key=None):
     """States against mechanisms: who takes part where, in which role, and which mechanisms overlap most.
 
     ``mechanisms`` carry ``state_participations`` and ``short_names`` (their selectors' prefetches). Rows are
-    ordered by ``order``, a key of MATRIX_ORDERS.
+    ordered by ``order``, a key of MATRIX_ORDERS; states by name, through ``sort_key(state)`` when given (the
+    page orders them by the names it shows, in its language), else by their recorded names.
     """
+    sort_key = sort_key or (lambda state: state.name)
     columns = list(mechanisms)
     roles = {}  # (state id, column index) -> set of roles
     states = {}
@@ -394,24 +395,27 @@ def membership_matrix(mechanisms, *, order="mechanisms", overlaps=5):
             roles.setdefault((participation.state_id, index), set()).add(participation.role)
             members[index].add(participation.state_id)
     role_order = [value for value, _ in Role.choices]
+    # The letters are looked up in the catalogue once per matrix, not once per cell (some 1,500 are filled).
+    letters = {value: str(ROLE_ABBREVIATIONS[value]) for value in role_order}
+    empty = MatrixCell(())
     rows = []
     for state_id, state in states.items():
-        cells = [
-            MatrixCell(tuple(sorted(roles.get((state_id, index), ()), key=role_order.index)))
-            for index in range(len(columns))
-        ]
+        cells = []
+        for index in range(len(columns)):
+            held = tuple(sorted(roles.get((state_id, index), ()), key=role_order.index))
+            cells.append(MatrixCell(held, " ".join(letters[role] for role in held)) if held else empty)
         rows.append(MatrixRow(state, cells, sum(1 for cell in cells if cell.roles)))
     if order == "name":
-        rows.sort(key=lambda row: row.state.name)
+        rows.sort(key=lambda row: sort_key(row.state))
     else:
-        rows.sort(key=lambda row: (-row.count, row.state.name))
+        rows.sort(key=lambda row: (-row.count, sort_key(row.state)))
     pairs = [
         Overlap(columns[a], columns[b], len(members[a] & members[b]))
         for a, b in combinations(range(len(columns)), 2)
     ]
     pairs = sorted((pair for pair in pairs if pair.shared),
                    key=lambda pair: (-pair.shared, pair.first.name, pair.second.name))[:overlaps]
-    legend = [(ROLE_ABBREVIATIONS[value], label, ROLE_TONES[value]) for value, label in Role.choices]
+    legend = [(letters[value], label, ROLE_TONES[value]) for value, label in Role.choices]
     return MembershipMatrix([MatrixColumn(mechanism, chart_name(mechanism)) for mechanism in columns], rows, pairs,
                             _matrix_summary(columns, rows, pairs), legend)
 

@@ -362,7 +362,7 @@ def neighbours_of(state, limit=12):
         )
         .exclude(state=state)
         .select_related("state")
-        .only("mechanism", "state__alpha3", "state__name")
+        .only("mechanism", "state__alpha3", "state__alpha2", "state__name")
     )
     shared = defaultdict(set)
     states = {}

@@ -1,22 +1,22 @@
 """Names and dates in the visitor's language.
 
-- States: the ISO 3166-1 names that pycountry translates (its gettext catalogue ``iso3166-1``); a state
-  ISO does not list (Kosovo) keeps its recorded English name, marked as English.
+- States: CLDR's names of the territories (apps/states/names.py), Kosovo's included; a state CLDR does not
+  name keeps its recorded English name, marked as English.
+- Organisations: their recorded name, marked as English (no package names them in other languages).
 - Mechanisms: a recorded other name of kind 'translation' in the page's language, else the recorded name.
 - Regions, themes and the parts of a record: the site's own catalogue (the names listed below).
 - Partial dates: '11 June 2012' / '11 juin 2012' / '11 de junio de 2012', 'June 2012' / 'juin 2012' /
   'junio de 2012', with Django's month names.
 """
 
-import functools
-import gettext as gettext_module
+import unicodedata
 
-import pycountry
 from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, gettext_noop, pgettext
 
 from apps.curation.partial_dates import PartialDate
+from apps.states.names import territory_name
 
 # Data the fixtures name, translated in the site's catalogue (locale/*/LC_MESSAGES/django.po).
 REGION_NAMES = [
@@ -74,29 +74,29 @@ def language():
     return (translation.get_language() or "en").split("-")[0]
 
 
-@functools.cache
-def _iso3166(code):
-    return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
-
-
 def state_name(state, code=None):
-    """(name, language of the name): the ISO name in ``code`` (the active language), else the recorded one."""
+    """(name, language of the name): CLDR's name in ``code`` (the active language), else the recorded one."""
     code = code or language()
-    if code == "en":
-        return state.name, "en"
-    country = pycountry.countries.get(alpha_3=state.alpha3)
-    if country is None:
-        return state.name, "en"
-    catalogue = _iso3166(code)
-    english_names = [name for name in (getattr(country, "common_name", None), country.name) if name]
-    for english in english_names:
-        translated = catalogue.gettext(english)
-        if translated != english:
-            return translated, code
-    # The same name in this language ('France', 'Mali', 'Togo'): pycountry's French and Spanish catalogues
-    # translate every ISO name, so an unchanged one is the language's own, to be read as such, not as English.
-    return english_names[0], code
+    if code != "en":
+        # The recorded alpha-2 code when the page loaded it (a deferred one would cost a query per state).
+        alpha2 = None if "alpha2" in state.get_deferred_fields() else state.alpha2
+        name = territory_name(state.alpha3, code, alpha2=alpha2)
+        if name:
+            return name, code
+    return state.name, "en"
 
+
+def state_sort_key(state):
+    """Where a state goes in a list ordered by name: by the name the page shows, as a dictionary orders it
+    (accents and case aside), so 'Allemagne' comes first in French and 'Égypte' with the E's."""
+    name = state_name(state)[0]
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return folded.casefold(), name
+
+
+def organization_name(organization):
+    """(name, language): the recorded name with its acronym, in English, the language it is recorded in."""
+    return str(organization), "en"
 
 
 def mechanism_name(mechanism, code=None):

@@ -75,7 +75,9 @@ def _map(title, summary, coloured, legend, rows, column):
         if outline is None:
             continue
         name = localization.state_name(state)[0]
-        shapes.append(Shape(state.alpha3, bool(outline["d"]), colour, f"{name}: {label}", outline["x"], outline["y"],
+        label_text = pgettext("a state on the map, and what it is shown for", "{name}: {label}").format(
+            name=name, label=label)
+        shapes.append(Shape(state.alpha3, bool(outline["d"]), colour, label_text, outline["x"], outline["y"],
                             outline["small"]))
     return WorldMap(title, summary, shapes, static("world-map.svg"), legend, rows, column)
 
@@ -96,7 +98,7 @@ def participants_map(mechanism, roles):
     if not states:
         return None
     ordered = sorted(states.items(), key=lambda item: (TONE_ORDER.index(tones[item[0]]),
-                                                       localization.state_name(item[1])[0]))
+                                                       localization.state_sort_key(item[1])))
     coloured = [(state, TONE_COLOURS[tones[pk]], str(TONE_LABELS[tones[pk]])) for pk, state in ordered]
     counts = {tone: sum(1 for pk in states if tones[pk] == tone) for tone in TONE_ORDER}
     summary = ngettext(
@@ -144,7 +146,7 @@ def directory_map(mechanisms):
     def colour(count):
         return next(fill for low, high, fill in COUNT_BUCKETS if count >= low and (high is None or count <= high))
 
-    ordered = sorted(states.items(), key=lambda item: (-counts[item[0]], localization.state_name(item[1])[0]))
+    ordered = sorted(states.items(), key=lambda item: (-counts[item[0]], localization.state_sort_key(item[1])))
     coloured = [
         (state, colour(counts[pk]), ngettext("{count} mechanism", "{count} mechanisms", counts[pk]).format(
             count=counts[pk]))

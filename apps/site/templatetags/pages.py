@@ -31,7 +31,7 @@ def _marked(text, language):
 
 @register.filter
 def state_name(state):
-    """A state's name in the page's language (pycountry's ISO names), else its recorded name marked English."""
+    """A state's name in the page's language (CLDR's names), else its recorded name marked English."""
     return _marked(*localization.state_name(state))
 
 
@@ -39,6 +39,12 @@ def state_name(state):
 def state_name_text(state):
     """The same, as plain text: for titles, attributes and options."""
     return localization.state_name(state)[0]
+
+
+@register.filter
+def organization_name(organization):
+    """An organisation's recorded name, marked English on the French and Spanish pages."""
+    return _marked(*localization.organization_name(organization))
 
 
 @register.filter

@@ -16,7 +16,7 @@ from apps.mechanisms.filtersets import MechanismFilterSet
 from apps.mechanisms.models import Participation
 from apps.meetings.selectors import meeting_count
 from apps.reviews.selectors import latest_published_edition
-from apps.site import maps
+from apps.site import localization, maps
 from apps.site.filtering import FilteredListView, FilterProblem, download_format, download_links, url_without
 from apps.site.views.citations import cite_links, mechanism_citation
 from apps.site.views.meetings import meetings_by_year
@@ -117,7 +117,7 @@ class MechanismDirectory(FilteredListView):
             "roles": Participation.Role.choices,
             "regions": selectors.regions(),
             "themes": selectors.themes(),
-            "states": selectors.participating_states(),
+            "states": sorted(selectors.participating_states(), key=localization.state_sort_key),
         }
 
     def shown(self, mechanisms):
@@ -126,7 +126,8 @@ class MechanismDirectory(FilteredListView):
         return {
             "mechanisms": mechanisms,
             "timeline": charts.mechanism_timeline(mechanisms),
-            "matrix": charts.membership_matrix(mechanisms, order=self.matrix_order()),
+            "matrix": charts.membership_matrix(mechanisms, order=self.matrix_order(),
+                                              sort_key=localization.state_sort_key),
             "map": maps.directory_map(mechanisms),
             "matrix_order": self.matrix_order(),
             "matrix_orders": charts.MATRIX_ORDERS,

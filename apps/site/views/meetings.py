@@ -7,6 +7,7 @@ from apps.mechanisms.selectors import mechanism_choices
 from apps.meetings import selectors, tables
 from apps.meetings.filtersets import MeetingFilterSet
 from apps.meetings.models import Meeting
+from apps.site import localization
 from apps.site.filtering import FilteredListView
 
 FILTER_LABELS = {
@@ -36,7 +37,7 @@ class MeetingList(FilteredListView):
     def choices(self):
         return {
             "mechanisms": mechanism_choices(),
-            "hosts": selectors.host_states(),
+            "hosts": sorted(selectors.host_states(), key=localization.state_sort_key),
             "kinds": Meeting.Kind.choices,
             "statuses": Meeting.Status.choices,
         }
