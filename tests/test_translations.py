@@ -246,6 +246,13 @@ def test_the_spanish_pages_spell_the_west_african_states_as_spanish_does(visitor
     assert "<h1>Kosovo</h1>" in html  # a French name, read with a French voice
 
 
+@pytest.mark.parametrize(("language", "name"), [("fr", "Palestine"), ("es", "Palestina")])
+def test_palestine_is_named_as_iso_and_the_english_pages_name_it_not_as_territories(db, language, name):
+    """CLDR's default name is 'Territoires palestiniens'; ISO 3166-1 names the State of Palestine, which the
+    English pages call 'Palestine'."""
+    assert localization.state_name(State.objects.get(alpha3="PSE"), language) == (name, language)
+
+
 def test_a_mechanism_with_a_recorded_spanish_name_shows_it_to_spanish_visitors(visitor):
     html = visitor.get("/es/mechanisms/fibemyd/").content.decode()
     assert "<h1>Foro Iberoamericano, Migración y Desarrollo" in html
