@@ -48,6 +48,9 @@ ENDPOINTS = [  # (label, path)
 ]
 LIST_ENDPOINTS = {"mechanisms list, 100 with participations", "meetings list, year=2012"}
 ROUNDS, PER_ROUND, WARM_UP = 7, 15, 2
+# With the server-side cache off, Redis still holds the API's throttle counters, as in production
+# (docs/scaling.md); without it they would be counted in a database table, a write per request.
+UNCACHED_REDIS = "redis://127.0.0.1:6379/6"
 TARGET_RAW, AIM_RAW_LISTS, TARGET_DATASETTE = 2.0, 1.3, 1.0
 
 
@@ -73,8 +76,9 @@ def manage(database, *args, **extra):
 def measured(database, *args):
     """Run a manage.py command under /usr/bin/time: (seconds, peak resident MB)."""
     result = subprocess.run(["/usr/bin/time", "-f", "%e %M", PYTHON, "manage.py", *args], cwd=ROOT,
-                            env=env(database), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+                            env=env(database), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode:  # its own message, which the pipe would otherwise swallow
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
     return float(seconds), int(kilobytes) / 1024
 
@@ -178,8 +182,8 @@ def latencies(port, path, count, headers=None):
 
 def in_process(database):
     """Query counts per endpoint, the 304 proof and the profile, from bench/in_process.py."""
-    result = subprocess.run([PYTHON, "bench/in_process.py"], cwd=ROOT, env=env(database), check=True,
-                            stdout=subprocess.PIPE, text=True)
+    result = subprocess.run([PYTHON, "bench/in_process.py"], cwd=ROOT, env=env(database, REDIS_URL=UNCACHED_REDIS),
+                            check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(result.stdout)
 
 
@@ -241,10 +245,11 @@ def same_answers(servers):
 
 def interleaved(servers):
     """ROUNDS rounds; in each, per endpoint, PER_ROUND requests to each server after WARM_UP, the servers in an
-    order that turns by one each round. {path: {server: [per-round medians (ms)], "all": {server: [every time]}}}"""
+    order that turns by one each round: ({path: {server: [every time (ms)]}}, {path: {server: [round medians]}}).
+
+    Every request asks the server to close the connection: gunicorn's sync workers close it anyway, so each
+    of the three servers pays one loopback connect per request (uvicorn would otherwise keep it alive)."""
     names = list(servers)
-    connections = {name: http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
-                   for name, server in servers.items()}
     paths = {}
     for _, path in ENDPOINTS:
         parts = urlsplit(path)
@@ -257,16 +262,16 @@ def interleaved(servers):
         for path in paths:
             for name in order:
                 these = []
+                connection = http.client.HTTPConnection("127.0.0.1", servers[name].port, timeout=600)
                 for index in range(WARM_UP + PER_ROUND):
                     started = time.perf_counter()
-                    get(connections[name], paths[path][name])
+                    get(connection, paths[path][name], {"Connection": "close"})
                     if index >= WARM_UP:
                         these.append((time.perf_counter() - started) * 1000)
+                connection.close()
                 times[path][name] += these
                 medians[path][name].append(statistics.median(these))
         log(f"round {round_ + 1} of {ROUNDS} done")
-    for connection in connections.values():
-        connection.close()
     return times, medians
 
 
@@ -279,10 +284,12 @@ def bench_latency(scale):
     slug, sqlite_file = snapshot_package(database, scale)
     counts = in_process(database)
     load = {"before": os.getloadavg()}
-    servers = {"ours": Server.site(database, SERVER_CACHE_TIMEOUT="0"), "raw": Server.baseline(database),
-               "datasette": Server.datasette(sqlite_file)}
+    servers = {"ours": Server.site(database, SERVER_CACHE_TIMEOUT="0", REDIS_URL=UNCACHED_REDIS),
+               "raw": Server.baseline(database), "datasette": Server.datasette(sqlite_file)}
     try:
         same = same_answers(servers)
+        log(f"x{scale} same JSON (raw, Datasette): " + ", ".join(
+            f"{path} {answer['raw']}/{answer['datasette']}" for path, answer in same.items()))
         times, medians = interleaved(servers)
     finally:
         for server in servers.values():
@@ -315,7 +322,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reuse", action="store_true", help="Keep the databases of a previous run.")
     parser.add_argument("--quick", action="store_true",
-                        help="x1 and x10 instead of x1, x100 and x1000; short wrk runs (under 10 minutes).")
+                        help="x1 and x10 instead of x1, x100 and x1000; short wrk runs; no import (under 10 minutes).")
     parser.add_argument("--no-x1000", action="store_true", help="Skip x1000 (its generation takes about 20 min).")
     parser.add_argument("--no-import", action="store_true", help="Skip the import at the large scale (x100: minutes).")
     options = parser.parse_args()
@@ -340,7 +347,7 @@ def main():
 
     database, path = database_name(large), ENDPOINTS[2][1]
     seconds = 5 if options.quick else 30
-    site = Server.site(database, SERVER_CACHE_TIMEOUT="0")
+    site = Server.site(database, SERVER_CACHE_TIMEOUT="0", REDIS_URL=UNCACHED_REDIS)
     try:
         log("wrk, server-side cache off")
         results["wrk_uncached"] = wrk(site.port, path, seconds)
@@ -374,7 +381,7 @@ def main():
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", create_empty], check=True)
         manage(create_empty, "migrate", "--noinput")
         manage(create_empty, "ensure_curator")
-        imported = (None if options.no_import else
+        imported = (None if options.no_import or options.quick else
                     measured(create_empty, "import_dataset", str(folder), "--user", "curator", "--reason", "Benchmark"))
         results["export_import"] = {"export": export, "import": imported,
                                     "files": sum(1 for _ in folder.rglob("*.yaml"))}
@@ -466,7 +473,7 @@ def report(r):
     lines += ["", f"| dataset at x{large} | time (s) | peak RSS (MB) |", "|---|---|---|",
               f"| export ({ei['files']} files) | {ei['export'][0]:.1f} | {ei['export'][1]:.0f} |",
               (f"| import into an empty database | {ei['import'][0]:.1f} | {ei['import'][1]:.0f} |" if ei["import"]
-               else "| import into an empty database | not measured (--no-import) | |")]
+               else "| import into an empty database | not measured (--quick or --no-import) | |")]
     if r["generation"]:
         lines += ["", "Synthetic data generation: " + ", ".join(
             f"x{scale} {seconds:.0f} s" for scale, seconds in r["generation"].items() if scale > 1)]
