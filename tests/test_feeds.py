@@ -100,7 +100,7 @@ def test_the_french_changes_feed_tells_the_change_in_french_with_the_french_stat
     colombo = Mechanism.objects.get(slug="colombo-process").name  # no French name recorded: the English one
     found = entries(client, "/fr/feeds/changes/")
     joined = next(e for e in found if "Cambodge" in e["title"])
-    assert joined["title"] == f"{colombo} : Cambodge, nouveau participant en tant que membre (2014–…)."
+    assert joined["title"] == f"{colombo} : Cambodge y participe désormais comme membre (2014–…)."
     assert joined["link"] == "http://testserver/fr/mechanisms/colombo-process/"
     assert joined["summary"].startswith("Entre l’instantané")
     assert not any("Cambodia" in e["title"] for e in found)
@@ -133,3 +133,48 @@ def test_a_changed_fact_is_told_by_its_label_in_the_feeds_language(client):
         e["title"] for e in entries(client, "/fr/mechanisms/colombo-process/feed/")]
     assert f"{colombo.name}: cambio de situación, de «Activo» a «Inactivo»." in [
         e["title"] for e in entries(client, "/es/mechanisms/colombo-process/feed/")]
+
+
+def test_the_feeds_write_dates_in_words_and_a_kind_in_lower_case_within_a_sentence(client):
+    """They wrote 'fondé en 2015-10', '(Autre, …', '(2015-03–…)' and the snapshots' days as ISO dates."""
+    harns = ReviewEdition.objects.get(slug="harns-2013")
+    create_snapshot(edition=harns, title="Before")
+    with recording(kind=ChangeSet.Kind.EDIT, user=None, reason="test"):
+        Mechanism.objects.create(slug="new-forum", name="New Forum on Migration", region=Mechanism.objects.get(
+            slug="apc").region, kind="other", governance="stand-alone", founded="2015-10")
+        Participation.objects.create(mechanism=Mechanism.objects.get(slug="colombo-process"),
+                                     state=State.objects.get(alpha3="KHM"), role="observer", start="2015-03")
+    after = create_snapshot(edition=harns, title="After")
+    french = entries(client, "/fr/feeds/changes/")
+    titles = [e["title"] for e in french]
+    assert "Mécanisme ajouté au registre : New Forum on Migration (autre, fondé en octobre 2015)." in titles
+    assert any(title.endswith("Cambodge y participe désormais comme observateur (mars 2015–…).") for title in titles)
+    day = after.as_of
+    months = {"fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                     "octobre", "novembre", "décembre"]}
+    assert f"({day.day if day.day > 1 else '1er'} {months['fr'][day.month - 1]} {day.year})" in french[0]["summary"]
+    spanish = [e["title"] for e in entries(client, "/es/feeds/changes/")]
+    assert "Mecanismo añadido al registro: New Forum on Migration (otro, creado en octubre de 2015)." in spanish
+    assert "New Forum on Migration was added to the record (other, founded October 2015)." in [
+        e["title"] for e in entries(client, "/feeds/changes/")]
+
+
+def test_a_mechanism_founded_on_a_known_day_is_said_founded_on_that_day(client):
+    harns = ReviewEdition.objects.get(slug="harns-2013")
+    create_snapshot(edition=harns, title="Before")
+    with recording(kind=ChangeSet.Kind.EDIT, user=None, reason="test"):
+        Mechanism.objects.create(slug="new-forum", name="New Forum on Migration", region=Mechanism.objects.get(
+            slug="apc").region, kind="rcp", governance="stand-alone", founded="2015-10-11")
+    create_snapshot(edition=harns, title="After")
+    assert "Mécanisme ajouté au registre : New Forum on Migration (PCR, fondé le 11 octobre 2015)." in [
+        e["title"] for e in entries(client, "/fr/feeds/changes/")]
+    assert "Mecanismo añadido al registro: New Forum on Migration (PCR, creado el 11 de octubre de 2015)." in [
+        e["title"] for e in entries(client, "/es/feeds/changes/")]
+
+
+def test_a_mechanism_feed_is_titled_with_the_mechanisms_name_in_the_feeds_language(client):
+    """It was titled with the recorded English name in every language."""
+    feed = ET.fromstring(client.get("/es/mechanisms/fibemyd/feed/").content)
+    assert feed.find(f"{ATOM}title").text == "Foro Iberoamericano, Migración y Desarrollo: cambios"
+    feed = ET.fromstring(client.get("/fr/mechanisms/fibemyd/feed/").content)
+    assert feed.find(f"{ATOM}title").text == "Ibero-American Forum on Migration and Development : modifications"

@@ -1,7 +1,7 @@
 """The site in English, French and Spanish: complete catalogues, translated pages, names and dates."""
 
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from apps.curation.partial_dates import in_words
+from apps.mechanisms.models import Mechanism
 from apps.site import localization
 from apps.states.models import State
 
@@ -214,11 +216,11 @@ def test_the_api_stays_language_neutral(visitor):
 ])
 def test_partial_dates_are_written_as_each_language_writes_them(language, month, day):
     with translation.override(language):
-        assert localization.partial_date_text(localization.parse_partial("2013-06")) == month
-        assert localization.partial_date_text(localization.parse_partial("2013-06-11")) == day
-        assert localization.partial_date_text(localization.parse_partial("2013")) == "2013"
+        assert in_words(localization.parse_partial("2013-06")) == month
+        assert in_words(localization.parse_partial("2013-06-11")) == day
+        assert in_words(localization.parse_partial("2013")) == "2013"
     with translation.override("fr"):
-        assert localization.partial_date_text(localization.parse_partial("2013-06-01")) == "1er juin 2013"
+        assert in_words(localization.parse_partial("2013-06-01")) == "1er juin 2013"
 
 
 def test_states_are_named_in_the_visitors_language_kosovo_included(db):
@@ -371,3 +373,49 @@ def test_french_puts_a_space_before_the_colon_of_a_map_label_and_the_semicolons_
     assert re.search(r"\(autre nom\)</span> ; <span", html)
     html = unescape(visitor.get("/es/mechanisms/bali-process/").content.decode())
     assert "Camboya: Miembro, presidencia o grupo directivo" in html
+
+
+def test_a_caption_marks_the_english_name_of_a_mechanism_the_title_of_the_drawing_cannot(visitor):
+    """'Carte des États qui participent à Bali Process…': a French screen reader read the name with a French
+    voice. The SVG's own title is text only, so it keeps the name unmarked."""
+    name = localization.mechanism_name(Mechanism.objects.get(slug="bali-process"), "fr")[0]
+    html = visitor.get("/fr/mechanisms/bali-process/").content.decode()
+    marked = f'Carte des États qui participent à <span lang="en">{escape(name)}</span>'
+    assert f"<figcaption id=\"participants-map-caption\">{marked}</figcaption>" in html
+    assert f"{marked}</caption>" in html
+    assert f'<title id="participants-map-title">Carte des États qui participent à {escape(name)}</title>' in html
+    html = visitor.get("/es/mechanisms/fibemyd/").content.decode()
+    assert ">Mapa de los Estados que participan en Foro Iberoamericano, Migración y Desarrollo</figcaption>" in html
+
+
+def test_a_mechanism_named_short_in_a_list_is_marked_english_on_the_french_pages(visitor):
+    html = visitor.get("/fr/states/THA/").content.decode()
+    assert 'title="Bali Process on People Smuggling, Trafficking in Persons and Related Transnational Crime">' \
+           '<span lang="en">Bali Process</span></a>' in html
+    html = visitor.get("/states/THA/").content.decode()
+    assert '<span lang="en">Bali Process</span>' not in html
+
+
+def test_a_meeting_date_is_written_in_the_pages_language_the_english_page_keeping_the_sources_words(visitor):
+    """The French and Spanish pages showed the source's English words ('22–23 March 2010')."""
+    html = visitor.get("/fr/mechanisms/bali-process/").content.decode()
+    assert '<time datetime="2010-03-22">22–23 mars 2010</time>' in html and "22–23 March 2010" not in html
+    html = visitor.get("/es/mechanisms/bali-process/").content.decode()
+    assert '<time datetime="2010-03-22">22–23 de marzo de 2010</time>' in html
+    assert "22–23 March 2010" in visitor.get("/mechanisms/bali-process/").content.decode()
+
+
+def test_the_timeline_says_when_a_mechanism_was_founded_and_ended_in_words(visitor):
+    """Its bars' titles read 'fondé en 2011-12-08', 'terminé en 2011-12-08' and '(Autre, …'."""
+    for name, field, value in [("Cross-Border Cooperation Process", "ended", "2011-12-08"),
+                               ("Eastern Partnership Panel on Migration and Asylum", "founded", "2011-05-26")]:
+        mechanism = Mechanism.objects.get(name=name)
+        setattr(mechanism, field, value)
+        mechanism.save()
+    html = unescape(visitor.get("/fr/mechanisms/").content.decode())
+    assert "Cross-Border Cooperation Process : PCR, fondé en 2001, terminé le 8 décembre 2011" in html
+    assert "Tripoli Process : FIR, fondé en novembre 2006, sans fin enregistrée (actif)" in html
+    assert "ASEAN Forum on Migrant Labour : autre, fondé en 2007, sans fin enregistrée (actif)" in html
+    assert "le plus récent EPPMA (26 mai 2011)" in html
+    html = unescape(visitor.get("/es/mechanisms/").content.decode())
+    assert "Cross-Border Cooperation Process: PCR, fundado en 2001, terminado el 8 de diciembre de 2011" in html

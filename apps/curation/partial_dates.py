@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dates import MONTHS
+from django.utils.translation import pgettext
 
 ISO_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _ISO = re.compile(ISO_PATTERN, re.ASCII)  # '２０１２' is not an ISO date
@@ -83,6 +85,54 @@ class PartialDate:
         if self.day:
             text += f"-{self.day:02d}"
         return text
+
+
+def in_words(date):
+    """A PartialDate as the active language writes it: 'June 2012', 'juin 2012', 'junio de 2012'. Here, in the
+    base, so that the pages and the sentences of the dataset (the feeds, the changes) write a date alike."""
+    if not date.month:
+        return str(date.year)
+    month = MONTHS[date.month]
+    if not date.day:
+        return pgettext("month and year, e.g. June 2013", "{month} {year}").format(month=month, year=date.year)
+    day = pgettext("first day of a month", "1") if date.day == 1 else str(date.day)
+    return pgettext("day, month and year, e.g. 11 June 2013", "{day} {month} {year}").format(
+        day=day, month=month, year=date.year
+    )
+
+
+def range_in_words(start, end=None):
+    """From ``start`` to ``end`` (PartialDates; ``end`` may be None) in words: '22–23 March 2010',
+    '22–23 mars 2010', '22–23 de marzo de 2010'; 'March 2010 – April 2010' when they share no month. The
+    three languages all write the day first, so a shared month and year are written once, after the last day."""
+    if end is None or end == start:
+        return in_words(start)
+    if start.day and end.day and (start.year, start.month) == (end.year, end.month):
+        first = pgettext("first day of a month", "1") if start.day == 1 else str(start.day)
+        return f"{first}–{in_words(end)}"
+    return f"{in_words(start)} – {in_words(end)}"
+
+
+def when_in_words(value):
+    """A stored partial date as a sentence says when something happened: 'founded {when}' reads 'founded
+    October 2015', 'fondé en octobre 2015', 'fondé le 11 octobre 2015', 'creado el 11 de octubre de 2015'
+    (French and Spanish say a day with another word than a month or a year)."""
+    try:
+        date = PartialDate.parse(value)
+    except ValueError:
+        return value
+    if date.day:
+        return pgettext("when something happened: on a day", "{date}").format(date=in_words(date))
+    return pgettext("when something happened: in a month or a year", "{date}").format(date=in_words(date))
+
+
+def text_in_words(value):
+    """A stored partial date ('2015-10') in words ('October 2015', 'octobre 2015'); kept as it is when it is
+    not a partial date, '' when empty."""
+    try:
+        return in_words(PartialDate.parse(value)) if value else ""
+    except ValueError:
+        return value
 
 
 def parse_or_none(text):

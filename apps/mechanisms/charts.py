@@ -15,7 +15,9 @@ from itertools import combinations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
-from .classification import Kind, Status
+from apps.curation.partial_dates import text_in_words, when_in_words
+
+from .classification import Kind, Status, within_sentence
 from .models import Participation
 
 # The colour of each kind. Each has at least 4.5:1 contrast against white, and white text on it has the
@@ -199,8 +201,9 @@ def mechanism_timeline(mechanisms, *, today=None):
 
 
 def _timeline_title(mechanism, ongoing, end_unknown):
-    values = {"name": mechanism.name, "kind": mechanism.get_kind_display(), "founded": mechanism.founded,
-              "status": mechanism.get_status_display().lower(), "ended": mechanism.ended}
+    values = {"name": mechanism.name, "kind": within_sentence(mechanism.get_kind_display()),
+              "founded": when_in_words(mechanism.founded), "status": mechanism.get_status_display().lower(),
+              "ended": when_in_words(mechanism.ended)}
     if ongoing:
         return _("{name}: {kind}, founded {founded}, no end recorded ({status})").format(**values)
     if end_unknown:
@@ -221,8 +224,8 @@ def _timeline_summary(dated, undated, bars, today):
                 kinds=", ".join(KIND_COUNTS[kind](kinds[kind]) for kind in Kind.values if kinds[kind]))
             + " "
             + _("The earliest is {earliest} ({earliest_founded}), the latest {latest} ({latest_founded}).").format(
-                earliest=chart_name(dated[0]), earliest_founded=dated[0].founded,
-                latest=chart_name(dated[-1]), latest_founded=dated[-1].founded)
+                earliest=chart_name(dated[0]), earliest_founded=text_in_words(dated[0].founded),
+                latest=chart_name(dated[-1]), latest_founded=text_in_words(dated[-1].founded))
             + " " + ngettext("{count} has no recorded end.", "{count} have no recorded end.", ongoing).format(
                 count=ongoing)
         )

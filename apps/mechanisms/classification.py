@@ -26,3 +26,12 @@ class Status(models.TextChoices):
     INACTIVE = "inactive", _("Inactive")
     DISSOLVED = "dissolved", _("Dissolved")
     SUCCEEDED = "succeeded", _("Succeeded")
+
+
+def within_sentence(label):
+    """A classification's label as written inside a sentence: 'Other' as 'other', 'Autre' as 'autre'; an
+    acronym ('RCP', 'PCR') as it is."""
+    label = str(label)
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]

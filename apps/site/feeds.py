@@ -14,14 +14,20 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.curation.partial_dates import parse_or_none
+from apps.curation.partial_dates import PartialDate, in_words, parse_or_none
 from apps.dataset.public_changes import recent_changes
 from apps.mechanisms.models import Mechanism
 from apps.reviews import selectors
+from apps.site.localization import mechanism_name
 
 # The changes feeds compare this many of the latest public snapshots (each is read whole).
 SNAPSHOTS_COMPARED = 8
 ENTRIES = 100
+
+
+def _day(moment):
+    """The day of ``moment`` as the feed's language writes it: '29 November 2026', '29 de noviembre de 2026'."""
+    return in_words(PartialDate(moment.year, moment.month, moment.day))
 
 
 def _edition_date(edition):
@@ -61,7 +67,7 @@ class EditionsFeed(Feed):
         return gettext(
             "The published dataset as of {as_of} UTC: {mechanisms} mechanisms, {participations} participations, "
             "{meetings} meetings. SHA-256 of its JSON: {checksum}."
-        ).format(as_of=f"{record.as_of:%Y-%m-%d %H:%M}", mechanisms=counts.get("mechanisms", 0),
+        ).format(as_of=f"{_day(record.as_of)}, {record.as_of:%H:%M}", mechanisms=counts.get("mechanisms", 0),
                  participations=counts.get("participations", 0), meetings=counts.get("meetings", 0),
                  checksum=record.checksum)
 
@@ -103,8 +109,8 @@ class ChangesFeed(Feed):
 
     def item_description(self, change):
         return gettext("Between snapshot {old} ({old_date}) and snapshot {new} ({new_date}).").format(
-            old=change.old.slug, old_date=f"{change.old.as_of:%Y-%m-%d}", new=change.new.slug,
-            new_date=f"{change.new.as_of:%Y-%m-%d}")
+            old=change.old.slug, old_date=_day(change.old.as_of), new=change.new.slug,
+            new_date=_day(change.new.as_of))
 
     def item_link(self, change):
         return reverse("mechanisms:detail", args=[change.mechanism])
@@ -125,14 +131,15 @@ class MechanismFeed(ChangesFeed):
     """The changes of one mechanism."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Mechanism.objects.only("slug", "name"), slug=slug)
+        # Its other names: the feed names it as the pages do, by its recorded translation when it has one.
+        return get_object_or_404(Mechanism.objects.only("slug", "name").prefetch_related("other_names"), slug=slug)
 
     def title(self, mechanism):
-        return gettext("{name}: changes").format(name=mechanism.name)
+        return gettext("{name}: changes").format(name=mechanism_name(mechanism)[0])
 
     def subtitle(self, mechanism):
         return gettext("What changed in the record of the {name} from one public snapshot to the next.").format(
-            name=mechanism.name)
+            name=mechanism_name(mechanism)[0])
 
     def link(self, mechanism):
         return reverse("mechanisms:detail", args=[mechanism.slug])

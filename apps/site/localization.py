@@ -6,14 +6,15 @@
 - Mechanisms: a recorded other name of kind 'translation' in the page's language, else the recorded name.
 - Regions, themes and the parts of a record: the site's own catalogue (the names listed below).
 - Partial dates: '11 June 2012' / '11 juin 2012' / '11 de junio de 2012', 'June 2012' / 'juin 2012' /
-  'junio de 2012', with Django's month names.
+  'junio de 2012', with Django's month names (apps/curation/partial_dates.in_words, which the dataset's
+  sentences share).
 """
 
 import unicodedata
 
 from django.utils import translation
-from django.utils.dates import MONTHS
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
 
 from apps.curation.partial_dates import PartialDate
 from apps.states.names import territory_name
@@ -32,6 +33,7 @@ REGION_NAMES = [
     gettext_noop("Europe with the former Soviet Union and selected neighbouring countries"),
     gettext_noop("Europe with Latin America"),
     gettext_noop("The Mediterranean"),
+    gettext_noop("The Middle East and Africa"),  # added by the 2026 update (fixtures/updates/2026/regions.yaml)
 ]
 THEME_NAMES = [
     gettext_noop("Asylum and refugee protection"),
@@ -74,6 +76,14 @@ def language():
     return (translation.get_language() or "en").split("-")[0]
 
 
+def marked(text, text_language):
+    """``text`` as HTML, in a span that says its language when it is not the page's (a name left in English
+    on a French page: <span lang="en">)."""
+    if text_language != language():
+        return format_html('<span lang="{}">{}</span>', text_language, text)
+    return format_html("{}", text)
+
+
 def state_name(state, code=None):
     """(name, language of the name): CLDR's name in ``code`` (the active language), else the recorded one."""
     code = code or language()
@@ -111,19 +121,6 @@ def mechanism_name(mechanism, code=None):
             if name.kind == "translation" and name.language == code:
                 return name.name, code
     return mechanism.name, "en"
-
-
-def partial_date_text(date):
-    """A PartialDate as the active language writes it."""
-    if not date.month:
-        return str(date.year)
-    month = MONTHS[date.month]
-    if not date.day:
-        return pgettext("month and year, e.g. June 2013", "{month} {year}").format(month=month, year=date.year)
-    day = pgettext("first day of a month", "1") if date.day == 1 else str(date.day)
-    return pgettext("day, month and year, e.g. 11 June 2013", "{day} {month} {year}").format(
-        day=day, month=month, year=date.year
-    )
 
 
 def parse_partial(value):

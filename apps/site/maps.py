@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
@@ -52,7 +53,8 @@ class Shape:
 
 @dataclass(frozen=True)
 class WorldMap:
-    title: str
+    title: str  # as text, for the SVG's <title>
+    caption: str  # the same as HTML, a name in another language than the page's marked with its own
     summary: str
     shapes: list  # [Shape] the coloured states
     drawing: str  # the address of static/world-map.svg
@@ -67,8 +69,8 @@ class WorldMap:
         return [shape for shape in self.shapes if shape.small]
 
 
-def _map(title, summary, coloured, legend, rows, column):
-    """``coloured``: [(state, colour, label)]."""
+def _map(title, summary, coloured, legend, rows, column, caption=None):
+    """``coloured``: [(state, colour, label)]; ``caption``: the title as HTML, when it holds a name."""
     shapes = []
     for state, colour, label in coloured:
         outline = WORLD["states"].get(state.alpha3)
@@ -79,7 +81,8 @@ def _map(title, summary, coloured, legend, rows, column):
             name=name, label=label)
         shapes.append(Shape(state.alpha3, bool(outline["d"]), colour, label_text, outline["x"], outline["y"],
                             outline["small"]))
-    return WorldMap(title, summary, shapes, static("world-map.svg"), legend, rows, column)
+    return WorldMap(title, caption or format_html("{}", title), summary, shapes, static("world-map.svg"), legend,
+                    rows, column)
 
 
 def participants_map(mechanism, roles):
@@ -107,16 +110,18 @@ def participants_map(mechanism, roles):
         f"{TONE_LABELS[tone]}, {counts[tone]}" for tone in TONE_ORDER if counts[tone]
     ))
     legend = [(str(TONE_LABELS[tone]), TONE_COLOURS[tone]) for tone in TONE_ORDER if counts[tone]]
-    name = localization.mechanism_name(mechanism)[0]
-    return _map(_("Map of the states taking part in {name}").format(name=name), summary, coloured, legend,
-                [(state, label) for state, _colour, label in coloured], _("Role"))
+    name, name_language = localization.mechanism_name(mechanism)
+    title = _("Map of the states taking part in {name}")
+    return _map(title.format(name=name), summary, coloured, legend,
+                [(state, label) for state, _colour, label in coloured], _("Role"),
+                caption=format_html(title, name=localization.marked(name, name_language)))
 
 
 def neighbours_map(state, neighbours):
     """A state and the states it sits with most often. ``neighbours``: [(state, [mechanism…])]."""
     if not neighbours:
         return None
-    name = localization.state_name(state)[0]
+    name, name_language = localization.state_name(state)
     coloured = [(state, SELF_COLOUR, name)] + [
         (other, NEIGHBOUR_COLOUR, ngettext("{count} mechanism shared", "{count} mechanisms shared",
                                            len(mechanisms)).format(count=len(mechanisms)))
@@ -128,8 +133,10 @@ def neighbours_map(state, neighbours):
         len(neighbours),
     ).format(name=name, count=len(neighbours))
     legend = [(name, SELF_COLOUR), (_("The states it sits with most often"), NEIGHBOUR_COLOUR)]
-    return _map(_("Map of {name} and the states it sits with most often").format(name=name), summary, coloured,
-                legend, [(other, label) for other, _colour, label in coloured[1:]], _("Mechanisms shared"))
+    title = _("Map of {name} and the states it sits with most often")
+    return _map(title.format(name=name), summary, coloured, legend,
+                [(other, label) for other, _colour, label in coloured[1:]], _("Mechanisms shared"),
+                caption=format_html(title, name=localization.marked(name, name_language)))
 
 
 def directory_map(mechanisms):

@@ -2,7 +2,9 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
+from apps.curation.partial_dates import in_words, range_in_words
 from apps.mechanisms.charts import chart_name as mechanism_chart_name
 from apps.mechanisms.selectors import CHANGE_PART_LABELS
 from apps.site import localization
@@ -19,20 +21,27 @@ def partial_date(value):
     date = localization.parse_partial(value)
     if date is None:
         return value
-    return format_html('<time datetime="{}">{}</time>', str(date), localization.partial_date_text(date))
+    return format_html('<time datetime="{}">{}</time>', str(date), in_words(date))
 
 
-def _marked(text, language):
-    """``text``, in a span that says its language when it is not the page's."""
-    if language != localization.language():
-        return format_html('<span lang="{}">{}</span>', language, text)
-    return text
+@register.filter
+def meeting_date(meeting):
+    """When a meeting took place. The English pages give the date as the source writes it ('22–23 March
+    2010'); the others write the recorded start and end in their own words ('22–23 mars 2010'), and the
+    source's English words, marked English, only when no date is recorded."""
+    start = localization.parse_partial(meeting.start) if meeting.start else None
+    if meeting.date_as_written and (start is None or localization.language() == "en"):
+        return localization.marked(meeting.date_as_written, "en")
+    if start is None:
+        return gettext("Date not recorded")
+    end = localization.parse_partial(meeting.end) if meeting.end else None
+    return format_html('<time datetime="{}">{}</time>', str(start), range_in_words(start, end))
 
 
 @register.filter
 def state_name(state):
     """A state's name in the page's language (CLDR's names), else its recorded name marked English."""
-    return _marked(*localization.state_name(state))
+    return localization.marked(*localization.state_name(state))
 
 
 @register.filter
@@ -44,13 +53,13 @@ def state_name_text(state):
 @register.filter
 def organization_name(organization):
     """An organisation's recorded name, marked English on the French and Spanish pages."""
-    return _marked(*localization.organization_name(organization))
+    return localization.marked(*localization.organization_name(organization))
 
 
 @register.filter
 def mechanism_name(mechanism):
     """A mechanism's recorded translation into the page's language, else its recorded name marked English."""
-    return _marked(*localization.mechanism_name(mechanism))
+    return localization.marked(*localization.mechanism_name(mechanism))
 
 
 @register.filter
@@ -94,5 +103,9 @@ def cited_for(citations, fields):
 
 @register.filter
 def chart_name(mechanism):
-    """A mechanism's name short enough for a chart or a list ('Colombo Process'); see charts.chart_name."""
-    return mechanism_chart_name(mechanism)
+    """A mechanism's name short enough for a chart or a list ('Colombo Process'); see charts.chart_name.
+    Marked with its language on a page in another (a short name's recorded one; else English, the language
+    the names and acronyms are recorded in)."""
+    name = mechanism_chart_name(mechanism)
+    short = next((short for short in mechanism.short_names if short.name == name), None)
+    return localization.marked(name, (short.language if short else "") or "en")

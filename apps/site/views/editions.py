@@ -4,8 +4,7 @@ changed since the previous edition."""
 from django.http import Http404
 from django.shortcuts import render
 
-from apps.dataset import citing, exports
-from apps.dataset.diff import compare
+from apps.dataset import citing, exports, public_changes, snapshots
 from apps.dataset.report import previous_snapshot
 from apps.reviews import selectors
 from apps.site.views.citations import cite_links
@@ -26,7 +25,9 @@ def edition_detail(request, year):
     changes = None
     if latest and previous:
         latest_content = selectors.public_snapshots().get(pk=latest.pk)  # the one snapshot whose content is read
-        changes = compare(previous, latest_content).sections
+        # In the page's language, the mechanisms by the names the pages give them; the API's diff, linked
+        # from the page, stays language-neutral.
+        changes = public_changes.sections(snapshots.content(previous), snapshots.content(latest_content))
     return render(request, "reviews/edition.html", {
         "section": "editions",
         "edition": edition,
