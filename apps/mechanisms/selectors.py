@@ -7,6 +7,7 @@ from django.db.models import CharField, F, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy
 
+from apps.curation.compiled_reads import CompiledRead
 from apps.curation.related_rows import RelatedRows, rows
 from apps.curation.selectors import citation_shown, citations_by_id, citations_of, citations_of_each, citations_prefetch
 from apps.states.models import State
@@ -138,14 +139,8 @@ def _shown_in_the_list(m, mechanism_url, participations):
     }
 
 
-def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
-    """One mechanism as the API's detail shows it (MechanismDetailSerializer's shape), or None: one query.
-
-    The record, every list it shows and the citations of it and of its participations come in one query
-    (``RelatedRows``: one JSON column per list); the URL arguments make absolute addresses (a mechanism's
-    from its slug, any other from its path). A detail prefetched the ORM way took 13 queries and a model
-    instance and serializer per row (bench/RESULTS.md).
-    """
+def _detail_rows(slug):
+    """The mechanism of ``slug`` with every list its API detail shows, as JSON columns."""
     mechanism = OuterRef("pk")
     related = {
         **_lists_shown_in_the_list(mechanism),
@@ -169,10 +164,24 @@ def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
         "participation_source_rows": citations_of_each(
             Participation, Participation.objects.filter(mechanism=OuterRef(mechanism)).values("pk")),
     }
-    m = Mechanism.objects.filter(slug=slug).values(
+    return Mechanism.objects.filter(slug=slug).values(
         *_COLUMNS, "status_note", "website", "objectives", "secretariat_note",
         **{name: RelatedRows(queryset) for name, queryset in related.items()},
-    ).first()
+    )
+
+
+_DETAIL = CompiledRead(Mechanism, _detail_rows, cited=lambda: (Mechanism, Participation))
+
+
+def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
+    """One mechanism as the API's detail shows it (MechanismDetailSerializer's shape), or None: one query.
+
+    The record, every list it shows and the citations of it and of its participations come in one query
+    (``RelatedRows``: one JSON column per list), compiled once (``CompiledRead``); the URL arguments make
+    absolute addresses (a mechanism's from its slug, any other from its path). A detail prefetched the ORM
+    way took 13 queries and a model instance and serializer per row (bench/RESULTS.md).
+    """
+    m = _DETAIL.first(slug)
     if m is None:
         return None
     sources = citations_by_id(rows(m["participation_source_rows"]))

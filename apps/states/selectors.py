@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef
 
+from apps.curation.compiled_reads import CompiledRead
 from apps.curation.related_rows import RelatedRows, rows
 from apps.curation.selectors import citation_shown, citations_by_id, citations_of, citations_of_each
 
@@ -19,20 +20,40 @@ def organization_list():
 # ----- the API's details as plain rows: one query each, whatever the number of participations --------
 
 
-def state_api_detail(alpha3, *, state_url, mechanism_url):
-    """One state as the API's detail shows it (StateDetailSerializer's shape), or None.
-
-    The state, its names, its participations and the citations of the state and of its participations
-    come in one query (``RelatedRows``); no serializer or model instance per participation.
-    """
+def _state_rows(alpha3):
     state = OuterRef("pk")
-    s = State.objects.filter(alpha3=alpha3).values(
+    return State.objects.filter(alpha3=alpha3).values(
         "id", "alpha3", "alpha2", "numeric", "name", "official_name", "kind", "sovereign__alpha3",
         "sovereign__name", "note",
         name_rows=RelatedRows(_name_rows(StateName.objects.filter(state=state))),
         participation_rows=RelatedRows(_participation_rows(state=state)),
         **_citation_columns(State, state=state),
-    ).first()
+    )
+
+
+def _organization_rows(slug):
+    organization = OuterRef("pk")
+    return Organization.objects.filter(slug=slug).values(
+        "id", "slug", "acronym", "name", "kind", "state__alpha3", "state__name", "parent__slug", "parent__acronym",
+        "parent__name", "parent__kind", "website",
+        name_rows=RelatedRows(_name_rows(OrganizationName.objects.filter(organization=organization))),
+        participation_rows=RelatedRows(_participation_rows(organization=organization)),
+        **_citation_columns(Organization, organization=organization),
+    )
+
+
+_STATE = CompiledRead(State, _state_rows, cited=lambda: (State, _participation()))
+_ORGANIZATION = CompiledRead(Organization, _organization_rows, cited=lambda: (Organization, _participation()))
+
+
+def state_api_detail(alpha3, *, state_url, mechanism_url):
+    """One state as the API's detail shows it (StateDetailSerializer's shape), or None.
+
+    The state, its names, its participations and the citations of the state and of its participations
+    come in one query (``RelatedRows``), compiled once (``CompiledRead``); no serializer or model instance
+    per participation.
+    """
+    s = _STATE.first(alpha3)
     if s is None:
         return None
     return {
@@ -49,14 +70,7 @@ def state_api_detail(alpha3, *, state_url, mechanism_url):
 
 def organization_api_detail(slug, *, organization_url, mechanism_url):
     """One organisation as the API's detail shows it (OrganizationDetailSerializer's shape), or None."""
-    organization = OuterRef("pk")
-    o = Organization.objects.filter(slug=slug).values(
-        "id", "slug", "acronym", "name", "kind", "state__alpha3", "state__name", "parent__slug", "parent__acronym",
-        "parent__name", "parent__kind", "website",
-        name_rows=RelatedRows(_name_rows(OrganizationName.objects.filter(organization=organization))),
-        participation_rows=RelatedRows(_participation_rows(organization=organization)),
-        **_citation_columns(Organization, organization=organization),
-    ).first()
+    o = _ORGANIZATION.first(slug)
     if o is None:
         return None
     return {
