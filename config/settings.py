@@ -317,7 +317,7 @@ CACHES = {
     "throttle": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle"}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "curation_shared_cache"}
+        else {"BACKEND": "apps.curation.counter_cache.CounterDatabaseCache", "LOCATION": "curation_shared_cache"}
     ),
 }
 # The public API and pages; never /admin/.
