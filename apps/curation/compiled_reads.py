@@ -20,14 +20,15 @@ _PLACEHOLDER = "\x00key\x00"
 
 
 class CompiledRead:
-    """``build(key)``: a ``values()`` queryset of ``model`` in which ``key`` is only ever compared whole
-    (``slug=key``); ``cited()``: the models whose citations it reads (their content types are in its SQL)."""
+    """``build(key)``: a ``values()`` queryset of ``model`` in which ``key``, if it uses it, is only ever
+    compared whole (``slug=key``); ``cited()``: the models whose citations it reads (their content types
+    are in its SQL)."""
 
     def __init__(self, model, build, *, cited=tuple):
         self.model, self.build, self.cited = model, build, cited
         self._compiled = {}
 
-    def first(self, key):
+    def first(self, key=None):
         """The first row for ``key``, as the queryset's ``.first()`` would give it (a dict), or None."""
         using = router.db_for_read(self.model)
         signature = (using, *(ContentType.objects.db_manager(using).get_for_model(model).pk for model in self.cited()))
@@ -50,8 +51,6 @@ class CompiledRead:
         query = queryset.query
         compiler = query.get_compiler(using)
         sql, params = compiler.as_sql()
-        if _PLACEHOLDER not in params:
-            raise ValueError("The key must reach the SQL as one of its parameters.")
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
         converters = list(compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
                           .items())
