@@ -78,7 +78,9 @@ def counted_page(queryset, number, size):
             or queryset._iterable_class not in {ModelIterable, ValuesIterable}):
         return None, None
     offset = (number - 1) * size
-    rows = list(queryset.annotate(**{_COUNT: Window(Count("*"))})[offset:offset + size])
+    rows = []  # beyond what LIMIT and OFFSET can hold (64 bits), past any end: a 404 below
+    if offset + size < 2**63:
+        rows = list(queryset.annotate(**{_COUNT: Window(Count("*"))})[offset:offset + size])
     if not rows:
         return rows, (0 if number == 1 else queryset.count())
     if queryset._iterable_class is ValuesIterable:
