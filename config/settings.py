@@ -10,7 +10,7 @@ Every value that differs between machines comes from the environment, read here 
 - ``DATABASE_REPLICA_URL``: a read replica of DATABASE_URL; public reads go there when set.
 - ``REDIS_URL``: e.g. ``redis://127.0.0.1:6379/0``, the shared cache; local memory when unset.
 - ``PUBLIC_CACHE_MAX_AGE`` (seconds browsers and CDNs may reuse a public answer unasked, default 60),
-  ``SERVER_CACHE_TIMEOUT`` (seconds a built public API answer is kept server-side, default 3600; 0: off).
+  ``SERVER_CACHE_TIMEOUT`` (seconds a built public answer, API or page, is kept server-side, default 3600; 0: off).
 - ``SECURE_SSL_REDIRECT``: redirect HTTP to HTTPS; on by default when DEBUG is off (the test run
   turns it off: the test server speaks plain HTTP).
 - ``SECURE_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets, e.g. ``HTTP_X_FORWARDED_PROTO``.
@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Anonymous page views are throttled before the cache answers them (the API throttles in DRF).
     "apps.curation.throttling.PageThrottleMiddleware",
+    # The home page sends a newcomer to their browser's language before the cache answers for it.
+    "apps.site.middleware.HomeLanguageMiddleware",
     # Last, on purpose: every middleware above (security headers, CSP, CORS, the query-string guard,
     # sessions and authentication) also shapes its 304s and cached answers, and nothing runs between it
     # and the view, so a 304 or a cache hit runs no view, filter or serializer.
@@ -317,17 +319,19 @@ CACHES = {
     "throttle": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle"}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "curation_shared_cache"}
+        else {"BACKEND": "apps.curation.counter_cache.CounterDatabaseCache", "LOCATION": "curation_shared_cache"}
     ),
 }
 # The public API and pages; never /admin/.
-PUBLIC_CACHE_PATHS = [r"^/(fr/|es/)?$", r"^/api/v1/", r"^/(fr/|es/)?(mechanisms|states|meetings|editions)/"]
+PUBLIC_CACHE_PATHS = [r"^/(fr/|es/)?$", r"^/api/v1/",
+                      r"^/(fr/|es/)?(mechanisms|states|meetings|editions|search|feeds)/"]
 # The public pages among them: GET and HEAD only (curation/middleware.py), anonymous views throttled
 # (curation/throttling.py).
 PUBLIC_PAGE_PATHS = [pattern for pattern in PUBLIC_CACHE_PATHS if not pattern.startswith(r"^/api/")]
-# The API and the directory pages (the costliest pages to build, in each language) are also kept built, by
-# data version.
-SERVER_CACHE_PATHS = [r"^/api/v1/", r"^/(fr/|es/)?mechanisms/$", r"^/(fr/|es/)?meetings/$"]
+# Every public answer, the API's and every page in each language, is also kept built by data version: what
+# an anonymous reader gets depends on nothing else (their language is in the address, the home page's
+# redirect is decided before: apps/site/middleware.py).
+SERVER_CACHE_PATHS = PUBLIC_CACHE_PATHS
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE") or 60)
 SERVER_CACHE_TIMEOUT = int(os.environ.get("SERVER_CACHE_TIMEOUT") or 3600)
 

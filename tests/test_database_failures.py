@@ -7,7 +7,7 @@ import contextlib
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -72,3 +72,22 @@ def test_connections_are_checked_before_they_are_reused(db):
     # (Asking for ``db`` also has pytest-django set up the test database when this module runs alone.)
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 60
+
+
+@pytest.fixture
+def pings(monkeypatch):
+    """Counts the pings of the kept connection (Django's health check), as a new request starts."""
+    calls, wrapper = [], connections["default"]
+    original = wrapper.is_usable
+    monkeypatch.setattr(wrapper, "is_usable", lambda: calls.append(1) or original())
+    return calls
+
+
+def test_a_safe_request_does_not_ping_its_connection_first_others_do(db, pings):
+    client = Client()
+    connection.health_check_done = False  # as at the start of every request
+    assert client.get("/api/v1/themes/").status_code == 200
+    assert pings == []  # a lost connection is retried instead (above)
+    connection.health_check_done = False
+    client.post("/admin/login/", {"username": "nobody", "password": "wrong"})
+    assert pings == [1]

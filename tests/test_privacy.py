@@ -13,14 +13,14 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.test import Client
-from rest_framework import serializers
 
 from apps.curation.history import recording
 from apps.curation.models import ChangeSet, Citation, Source
 from apps.curation.sources import save_source
 from apps.dataset.snapshots import create_snapshot
-from apps.mechanisms.api.serializers import MechanismSerializer
+from apps.mechanisms import selectors as mechanism_selectors
 from apps.mechanisms.models import Mechanism, MechanismName, Participation, Region, Theme
 from apps.meetings.models import Document, Meeting
 from apps.reviews.models import Discrepancy, ReviewEdition, ReviewEntry
@@ -158,10 +158,13 @@ def test_no_private_value_appears_anywhere_public(canaries):
 
 
 def test_the_walk_catches_a_private_field_that_a_change_would_expose(canaries, monkeypatch):
-    """A future serializer that lets curator_note through must make the test above fail."""
-
-    monkeypatch.setitem(MechanismSerializer._declared_fields, "curator_note", serializers.CharField())
-    monkeypatch.setattr(MechanismSerializer.Meta, "fields", [*MechanismSerializer.Meta.fields, "curator_note"])
+    """A future change to the API's list of mechanisms (built from plain rows: mechanism_api_rows) that lets
+    curator_note through must make the test above fail."""
+    read, shown = mechanism_selectors.mechanism_rows, mechanism_selectors.mechanism_api_rows
+    monkeypatch.setattr(mechanism_selectors, "mechanism_rows", lambda: read().annotate(private=F("curator_note")))
+    monkeypatch.setattr(mechanism_selectors, "mechanism_api_rows", lambda rows, **urls: [
+        {**mechanism, "curator_note": row["private"]} for row, mechanism in zip(rows, shown(rows, **urls), strict=True)
+    ])
     leaks, _visited = walk(Client(), ["/api/v1/mechanisms/?page_size=500"])
     assert "/api/v1/mechanisms/?page_size=500" in leaks
 

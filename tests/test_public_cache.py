@@ -3,15 +3,18 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
 from rest_framework import renderers, serializers
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.curation import data_version
-from apps.curation.models import Citation
+from apps.curation.http_cache import PublicCacheMiddleware
+from apps.curation.models import ChangeSet, Citation
 from apps.dataset import publishing as services
 from apps.dataset.importer import import_dataset, read_folder
 from apps.dataset.snapshots import create_snapshot
@@ -240,3 +243,97 @@ def test_answers_from_the_cache_and_304s_count_against_the_api_rate(api, monkeyp
     assert second["X-Cache"] == "hit"
     assert [r.status_code for r in refused] == [429, 429] and refused[0]["Retry-After"]
     assert "throttled" in refused[0].json()["detail"]
+
+
+# ----- every public page is kept built, per language, for anonymous readers only ------------------------
+
+@pytest.fixture
+def api(api):
+    """An anonymous client, the kept answers of earlier tests forgotten (they may share this data version)."""
+    cache.clear()
+    return api
+
+
+PAGES = ["/", "/mechanisms/", "/mechanisms/bali-process/", "/states/FRA/", "/meetings/?year=2012", "/editions/",
+         "/editions/2013/", "/search/?q=migration", "/feeds/changes/", "/mechanisms/midwa/?format=csv"]
+
+
+@pytest.mark.parametrize("language", ["", "/fr", "/es"])
+def test_every_public_page_is_kept_built_under_the_data_version_in_each_language(api, language):
+    for page in PAGES:
+        url = f"{language}{page}"
+        first = api.get(url, HTTP_REFERER="http://testserver/")
+        assert (first.status_code, first["X-Cache"]) == (200, "miss"), url
+        with CaptureQueriesContext(connection) as queries:
+            again = api.get(url, HTTP_REFERER="http://testserver/")
+        assert again["X-Cache"] == "hit" and again.content == first.content, url
+        assert again["Content-Type"] == first["Content-Type"], url
+        assert len(queries) == 1, url  # the data version
+        if "format" not in page and "feeds" not in page:
+            assert f'<html lang="{language.strip("/") or "en"}">' in again.content.decode(), url
+
+
+def test_a_kept_page_costs_no_more_than_a_kept_api_answer(api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "pages": "1000/minute"})
+    costs = {}
+    for url in ("/api/v1/mechanisms/bali-process/", "/mechanisms/bali-process/", "/fr/states/FRA/"):
+        api.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(url)["X-Cache"] == "hit"
+        costs[url] = len(queries)
+    # The data version, the client's counter read and written.
+    assert costs == {url: 3 for url in costs}
+
+
+def test_languages_never_mix_whatever_the_browser_asks(api):
+    english = api.get("/mechanisms/bali-process/", HTTP_ACCEPT_LANGUAGE="fr")
+    french = api.get("/fr/mechanisms/bali-process/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (english["X-Cache"], french["X-Cache"]) == ("miss", "miss")
+    again = api.get("/mechanisms/bali-process/", HTTP_ACCEPT_LANGUAGE="es")
+    assert again["X-Cache"] == "hit" and '<html lang="en">' in again.content.decode()
+    assert '<html lang="fr">' in french.content.decode()
+
+
+def test_a_newcomer_is_sent_to_their_language_even_when_the_home_page_is_kept(api):
+    kept = api.get("/", HTTP_ACCEPT_LANGUAGE="fr", HTTP_REFERER="http://testserver/fr/")  # the switcher's English
+    assert kept.status_code == 200 and api.get("/", HTTP_ACCEPT_LANGUAGE="en")["X-Cache"] == "hit"
+    assert {"Accept-Language", "Referer"} <= {name.strip() for name in kept["Vary"].split(",")}
+    newcomer = api.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert (newcomer.status_code, newcomer["Location"]) == (302, "/es/")
+    assert {"Accept-Language", "Referer"} <= {name.strip() for name in newcomer["Vary"].split(",")}
+
+
+def test_a_signed_in_curator_neither_reads_nor_fills_the_kept_pages(api, curator_client):
+    for url in ("/mechanisms/bali-process/", "/fr/states/FRA/", "/"):
+        assert not curator_client.get(url).has_header("X-Cache"), url
+        assert not curator_client.get(url).has_header("X-Cache"), url
+        assert api.get(url, HTTP_REFERER="http://testserver/")["X-Cache"] == "miss", url
+
+
+def test_a_curators_preview_never_reaches_the_kept_page(api, curator_client):
+    mechanism = Mechanism.objects.get(slug="midwa")
+    url = f"/mechanisms/{mechanism.slug}/"
+    assert api.get(url)["X-Cache"] == "miss"
+    change = f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"
+    data = form_data(curator_client.get(change).content, "mechanism_form")
+    data.update(name="A Proposed Name", change_reason="Preview test")
+    assert curator_client.post(change, data).status_code == 302  # a proposal: the public sees nothing yet
+    proposal = ChangeSet.objects.filter(state=ChangeSet.State.PENDING).latest("pk")
+    preview = curator_client.get(f"/admin/curation/changeset/{proposal.pk}/preview/")
+    assert "A Proposed Name" in preview.content.decode() and not preview.has_header("X-Cache")
+    public = api.get(url)
+    assert "A Proposed Name" not in public.content.decode()
+    assert api.get(url).content == public.content
+
+
+def test_an_answer_that_gave_its_visitor_a_token_of_their_own_is_not_kept(rf):
+    def view_with_a_form(request):
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+    middleware = PublicCacheMiddleware(view_with_a_form)
+    answers = []
+    for _ in range(2):
+        request = rf.get("/mechanisms/")
+        request.user = AnonymousUser()
+        answers.append(middleware(request))
+    assert [answer.get("X-Cache") for answer in answers] == [None, None]

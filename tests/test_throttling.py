@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import AnonRateThrottle
 
@@ -95,3 +96,46 @@ def test_the_directory_pages_are_kept_built_under_the_data_version(api, rates):
     factories.mechanism(name="Brand New Process")  # a write moves the version on: built afresh
     fresh = api.get("/mechanisms/")
     assert fresh["X-Cache"] == "miss" and "Brand New Process" in fresh.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_counted_request_reads_its_counter_once_and_writes_it_in_one_statement(api, rates):
+    rates(anon="100/minute")
+    api.get("/api/v1/themes/")
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/api/v1/themes/").status_code == 200
+    counter_statements = [query["sql"] for query in captured if "curation_shared_cache" in query["sql"]]
+    assert len(counter_statements) == 2, counter_statements  # its read, its write
+
+
+@pytest.mark.django_db
+def test_many_clients_at_once_each_keep_their_count(rates):
+    rates(anon="1/minute")
+    clients = [Client(REMOTE_ADDR=f"198.51.{n // 256}.{n % 256}") for n in range(400)]
+    assert {client.get("/api/v1/regions/").status_code for client in clients} == {200}
+    # More counters than Django's database cache keeps live (300): none was dropped to make room.
+    assert [client.get("/api/v1/regions/").status_code for client in clients[:50]] == [429] * 50
+
+
+@pytest.mark.django_db
+def test_counters_past_their_time_are_deleted_now_and_then_live_ones_kept(api, rates, monkeypatch):
+    rates(anon="5/minute")
+    throttle_cache = caches["throttle"]
+    monkeypatch.setattr(type(throttle_cache), "CLEAN_EVERY", 3)
+    throttle_cache.set("long-gone-client", [1.0], timeout=-10)  # expired as it is written
+    for _ in range(4):
+        api.get("/api/v1/themes/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM curation_shared_cache")
+        keys = [key for key, in cursor.fetchall()]
+    assert not any("long-gone-client" in key for key in keys) and len(keys) == 1
+    assert [api.get("/api/v1/themes/").status_code for _ in range(2)] == [200, 429]  # the live count held
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="UNLOGGED is PostgreSQL's")
+def test_on_postgresql_a_counter_write_waits_for_no_disk():
+    # Written on every counted request; worth nothing after a crash: not in the write-ahead log.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'curation_shared_cache'")
+        assert cursor.fetchone() == ("u",)

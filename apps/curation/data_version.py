@@ -24,6 +24,8 @@ from django.db import connections, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from .compiled_reads import CompiledRead
+
 ONE_SECOND = datetime.timedelta(seconds=1)
 _MARK = "_data_version_bumped_in"  # on a connection: run_on_commit list of the transaction that bumped
 
@@ -53,15 +55,18 @@ class DataVersion(models.Model):
         return f"data version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
+# Every public request reads the version, a 304 or a kept answer included: its SQL is compiled once.
+_CURRENT = CompiledRead(DataVersion, lambda key: DataVersion.objects.filter(pk=1).values("number", "changed_at"))
+
+
 def current():
     """The version of the data this request reads (from the database public reads are routed to)."""
-    model = DataVersion
-    row = model.objects.filter(pk=1).values_list("number", "changed_at").first()
+    row = _CURRENT.first()
     # Whatever this connection writes next is a new state for whoever reads it: bump again.
-    setattr(connections[router.db_for_write(model)], _MARK, None)
+    setattr(connections[router.db_for_write(DataVersion)], _MARK, None)
     if row is None:  # a database flushed by hand or by a test; the next write creates the row
         return Version(0, datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
-    return Version(*row)
+    return Version(**row)
 
 
 def bump(using=None):

@@ -7,10 +7,12 @@ For an anonymous GET or HEAD of a public path (``settings.PUBLIC_CACHE_PATHS``):
   host, path, query string, Accept), Last-Modified is the moment of the version;
 - If-None-Match / If-Modified-Since that still match get a 304 here, before any view, filter or
   serializer runs;
-- otherwise a response of a server-cached path (``settings.SERVER_CACHE_PATHS``) is looked up in Django's
-  cache under a key holding the version, and built (then stored) only when missing. A write moves the
-  version on, so no key that an older state of the data filled is ever asked for again: nothing to
-  delete, no stale answer, and old entries expire by themselves;
+- otherwise a response of a server-cached path (``settings.SERVER_CACHE_PATHS``: the API and every page,
+  in each language) is looked up in Django's cache under a key holding the version, and built (then
+  stored) only when missing. A write moves the version on, so no key that an older state of the data
+  filled is ever asked for again: nothing to delete, no stale answer, and old entries expire by
+  themselves. An answer that gave its visitor something of their own (a cookie, a CSRF token, a session
+  change) is not stored;
 - 200 responses carry ``Cache-Control: public, max-age=settings.PUBLIC_CACHE_MAX_AGE``;
 - an API answer given here (a 304, a cache hit) first passes the API's throttles, as the view would.
 
@@ -96,13 +98,20 @@ class PublicCacheMiddleware:
             response.headers["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if response.status_code == 200 and not response.streaming and not response.cookies and not personal(request):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() not in _SKIPPED_HEADERS]
             cache.set(cache_key, (response.content, headers), timeout)
             response.headers["X-Cache"] = "miss"
         return response
+
+
+def personal(request):
+    """Whether building the answer gave this visitor something of their own: a CSRF token (a form to post),
+    or a change to their session. Such an answer is never kept for others."""
+    session = getattr(request, "session", None)
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or (session is not None and session.modified))
 
 
 def throttled(request):

@@ -69,14 +69,22 @@ class QueryStringGuardMiddleware:
 class DatabaseRetryMiddleware:
     """A GET or HEAD that failed because its database connection was lost is tried once more, on a new
     connection; if that fails too, the 503 of ``config.errors`` stands. Nothing else is retried: a
-    write may have happened, and a request inside a transaction cannot start over."""
+    write may have happened, and a request inside a transaction cannot start over.
+
+    So a GET or HEAD does not ping its kept connection before using it (``CONN_HEALTH_CHECKS``): a lost
+    one fails its first query and the request is retried, where the ping cost every read a round trip.
+    Other requests keep the ping."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        safe = request.method in {"GET", "HEAD"}
+        if safe:
+            for connection in connections.all(initialized_only=True):
+                connection.health_check_done = True
         response = self.get_response(request)
-        if not getattr(response, "database_unavailable", False) or request.method not in {"GET", "HEAD"}:
+        if not getattr(response, "database_unavailable", False) or not safe:
             return response
         opened = connections.all(initialized_only=True)
         if any(connection.in_atomic_block for connection in opened):

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch
 
 from .models import Citation
 
@@ -29,25 +29,36 @@ def citations_prefetch(lookup="sources"):
     return Prefetch(lookup, queryset=public_citations())
 
 
-def citation_rows(model, ids):
-    """{record id: [citation as the API shows it]} for records of ``model``, as plain rows in one query."""
-    return citations_by_record({model: ids})[model]
+# ----- citations as the API shows them, read in the record's own query (apps/curation/related_rows.py) ----
+
+_CITATION_COLUMNS = ("source__slug", "locator", "quotation", "covers")
 
 
-def citations_by_record(records):
-    """{model: {record id: [citation as the API shows it]}} for ``{model: record ids}``: one query for all.
+def citation_shown(source, locator, quotation, covers):
+    """A citation as the API shows it, from the columns the reads below give."""
+    return {"edition": source, "source": source, "locator": locator, "quotation": quotation,
+            "covers": [name for name in (c.strip() for c in covers.split(",")) if name]}
 
-    A detail answer cites the record and its parts (a mechanism and its participations): one read.
-    """
-    models = {ContentType.objects.get_for_model(model).pk: model for model in records}
-    found = {model: defaultdict(list) for model in records}
-    wanted = Q()
-    for content_type, model in models.items():
-        wanted |= Q(content_type_id=content_type, object_id__in=list(records[model]))
-    rows = public_citations().filter(wanted).order_by("content_type_id", "object_id", "position", "pk").values_list(
-        "content_type_id", "object_id", "source__slug", "locator", "quotation", "covers")
-    for content_type, object_id, source, locator, quotation, covers in rows:
-        found[models[content_type]][object_id].append({
-            "edition": source, "source": source, "locator": locator, "quotation": quotation,
-            "covers": [name for name in (c.strip() for c in covers.split(",")) if name]})
+
+def citations_of(model, record=None):
+    """The public citations of one record of ``model`` (by default the outer query's record), in their
+    order, as rows for ``RelatedRows``: ``citation_shown(*row)`` gives each as the API shows it."""
+    return (public_citations().filter(content_type_id=ContentType.objects.get_for_model(model).pk,
+                                      object_id=OuterRef("pk") if record is None else record)
+            .order_by("position", "pk").values_list(*_CITATION_COLUMNS))
+
+
+def citations_of_each(model, ids):
+    """The public citations of the records of ``model`` whose ids ``ids`` (a subquery) gives, as rows for
+    ``RelatedRows``, each led by the id of the record it cites: ``citations_by_id`` groups them."""
+    return (public_citations().filter(content_type_id=ContentType.objects.get_for_model(model).pk,
+                                      object_id__in=ids)
+            .order_by("object_id", "position", "pk").values_list("object_id", *_CITATION_COLUMNS))
+
+
+def citations_by_id(rows):
+    """{record id: [citation as the API shows it]} from the rows of ``citations_of_each``."""
+    found = defaultdict(list)
+    for object_id, *citation in rows:
+        found[object_id].append(citation_shown(*citation))
     return found

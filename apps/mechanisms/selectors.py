@@ -7,8 +7,9 @@ from django.db.models import CharField, F, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy
 
+from apps.curation.compiled_reads import CompiledRead
 from apps.curation.related_rows import RelatedRows, rows
-from apps.curation.selectors import citations_by_record, citations_prefetch
+from apps.curation.selectors import citation_shown, citations_by_id, citations_of, citations_of_each, citations_prefetch
 from apps.states.models import State
 
 from .models import Mechanism, MechanismName, Participation, Region, Theme
@@ -55,28 +56,6 @@ def discrepancies_prefetch(lookup="discrepancies"):
     )
 
 
-def participation_rows(mechanism_ids):
-    """The participations of these mechanisms as the API lists them, by mechanism id: one query, plain rows.
-
-    The mechanisms list shows thousands of participations per page; building them from ``values_list``
-    rather than model instances and nested serializers is most of the difference to the raw SQL baseline
-    (bench/RESULTS.md).
-    """
-    rows = defaultdict(list)
-    for (mechanism_id, alpha3, state_name, org_slug, org_acronym, org_name, org_kind, role, as_written, start,
-         end) in Participation.objects.filter(mechanism_id__in=mechanism_ids).order_by(
-            "mechanism_id", "role", "as_written", "pk").values_list(
-            "mechanism_id", "state__alpha3", "state__name", "organization__slug", "organization__acronym",
-            "organization__name", "organization__kind", "role", "as_written", "start", "end"):
-        rows[mechanism_id].append({
-            "state": {"alpha3": alpha3, "name": state_name} if alpha3 else None,
-            "organization": {"slug": org_slug, "acronym": org_acronym, "name": org_name, "kind": org_kind}
-            if org_slug else None,
-            "role": role, "as_written": as_written, "start": start, "end": end,
-        })
-    return rows
-
-
 def published_review_entries_prefetch(lookup="review_entries"):
     return Prefetch(
         lookup,
@@ -85,29 +64,87 @@ def published_review_entries_prefetch(lookup="review_entries"):
     )
 
 
-def mechanism_list():
-    return Mechanism.objects.select_related("region", "parent_framework", "predecessor").prefetch_related(
-        "themes", "successors"
-    )
+# ----- the API's list and detail as plain rows: one query each, whatever the number of rows -------------
+# Each list a mechanism shows comes in the mechanism's own query as a JSON column (``RelatedRows``); the
+# answer is built from those rows without a model instance or serializer per row. The serializers stay
+# as the OpenAPI schema's description of the same shapes (tests/test_api_contract.py compares them).
+
+_COLUMNS = (
+    "id", "slug", "acronym", "name", "kind", "governance", "status", "founded", "ended", "region__slug",
+    "region__name", "region__order", "parent_framework__slug", "parent_framework__acronym", "parent_framework__name",
+    "parent_framework__kind", "predecessor__slug", "predecessor__acronym", "predecessor__name", "predecessor__kind",
+)
+_PARTICIPATION_COLUMNS = ("id", "state__alpha3", "state__name", "organization__slug", "organization__acronym",
+                          "organization__name", "organization__kind", "role", "as_written", "start", "end")
 
 
-def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
-    """One mechanism as the API's detail shows it (MechanismDetailSerializer's shape), or None: two queries.
-
-    The record and every list it shows come in one query (``RelatedRows``: one JSON column per list), its
-    citations and its participations' in one more; the URL arguments make absolute addresses (a mechanism's
-    from its slug, any other from its path). A detail prefetched the ORM way took 13 queries and a model
-    instance and serializer per row (bench/RESULTS.md).
-    """
-    mechanism = OuterRef("pk")
-    related = {
+def _lists_shown_in_the_list(mechanism):
+    """What the list shows of each mechanism beside its own columns, as ``RelatedRows`` querysets."""
+    return {
         "successor_rows": Mechanism.objects.filter(predecessor=mechanism).order_by("name", "pk")
         .values_list("slug", "acronym", "name", "kind"),
         "theme_rows": Mechanism.themes.through.objects.filter(mechanism=mechanism).order_by("theme__name", "theme")
         .values_list("theme__slug"),
-        "participation_rows": Participation.objects.filter(mechanism=mechanism).order_by("role", "as_written", "pk")
-        .values_list("id", "state__alpha3", "state__name", "organization__slug", "organization__acronym",
-                     "organization__name", "organization__kind", "role", "as_written", "start", "end", "note"),
+    }
+
+
+def _participations(mechanism, *more):
+    return (Participation.objects.filter(mechanism=mechanism).order_by("role", "as_written", "pk")
+            .values_list(*_PARTICIPATION_COLUMNS, *more))
+
+
+def mechanism_rows():
+    """Mechanisms as the rows ``mechanism_api_rows`` reads: a page of the list in one query."""
+    mechanism = OuterRef("pk")
+    related = {**_lists_shown_in_the_list(mechanism), "participation_rows": _participations(mechanism)}
+    return Mechanism.objects.values(*_COLUMNS, **{name: RelatedRows(queryset) for name, queryset in related.items()})
+
+
+def mechanism_api_rows(mechanisms, *, mechanism_url):
+    """Rows of ``mechanism_rows`` as the API lists them (MechanismSerializer's shape); ``mechanism_url``
+    turns a slug into the mechanism's absolute API address."""
+    return [{**_shown_in_the_list(m, mechanism_url, [_participation_shown(*p) for p in rows(m["participation_rows"])]),
+             "url": mechanism_url(m["slug"])} for m in mechanisms]
+
+
+def _participation_shown(pk, alpha3, state_name, org_slug, org_acronym, org_name, org_kind, role, as_written, start,
+                         end):
+    return {
+        "state": {"alpha3": alpha3, "name": state_name} if alpha3 else None,
+        "organization": {"slug": org_slug, "acronym": org_acronym, "name": org_name, "kind": org_kind}
+        if org_slug else None,
+        "role": role, "as_written": as_written, "start": start, "end": end,
+    }
+
+
+def _shown_in_the_list(m, mechanism_url, participations):
+    """A mechanism's fields the list and the detail share, in the serializers' order, but its URL."""
+
+    def reference(slug, acronym, name, kind):
+        return {"slug": slug, "acronym": acronym, "name": name, "kind": kind, "url": mechanism_url(slug)}
+
+    return {
+        "slug": m["slug"], "acronym": m["acronym"], "name": m["name"], "kind": m["kind"],
+        "governance": m["governance"],
+        "region": {"slug": m["region__slug"], "name": m["region__name"], "order": m["region__order"]},
+        "status": m["status"], "founded": m["founded"], "ended": m["ended"],
+        "parent_framework": {"slug": m["parent_framework__slug"], "acronym": m["parent_framework__acronym"],
+                             "name": m["parent_framework__name"], "kind": m["parent_framework__kind"]}
+        if m["parent_framework__slug"] else None,
+        "predecessor": reference(m["predecessor__slug"], m["predecessor__acronym"], m["predecessor__name"],
+                                 m["predecessor__kind"]) if m["predecessor__slug"] else None,
+        "successors": [reference(*row) for row in rows(m["successor_rows"])],
+        "themes": [slug for slug, in rows(m["theme_rows"])],
+        "participations": participations,
+    }
+
+
+def _detail_rows(slug):
+    """The mechanism of ``slug`` with every list its API detail shows, as JSON columns."""
+    mechanism = OuterRef("pk")
+    related = {
+        **_lists_shown_in_the_list(mechanism),
+        "participation_rows": _participations(mechanism, "note"),
         "name_rows": MechanismName.objects.filter(mechanism=mechanism).order_by("valid_from", "name", "pk")
         .values_list("name", "kind", "language", "valid_from", "valid_until"),
         "meeting_rows": _related("meetings").objects.filter(mechanism=mechanism).order_by()
@@ -123,43 +160,35 @@ def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
         .order_by("position", "pk")
         .values_list("subject", "recorded", "recorded_source__slug", "recorded_locator", "conflicting",
                      "conflicting_source__slug", "conflicting_locator", "note"),
+        "source_rows": citations_of(Mechanism),
+        "participation_source_rows": citations_of_each(
+            Participation, Participation.objects.filter(mechanism=OuterRef(mechanism)).values("pk")),
     }
-    m = Mechanism.objects.filter(slug=slug).values(
-        "id", "slug", "acronym", "name", "kind", "governance", "status", "status_note", "founded", "ended",
-        "website", "objectives", "secretariat_note", "region__slug", "region__name", "region__order",
-        "parent_framework__slug", "parent_framework__acronym", "parent_framework__name", "parent_framework__kind",
-        "predecessor__slug", "predecessor__acronym", "predecessor__name", "predecessor__kind",
+    return Mechanism.objects.filter(slug=slug).values(
+        *_COLUMNS, "status_note", "website", "objectives", "secretariat_note",
         **{name: RelatedRows(queryset) for name, queryset in related.items()},
-    ).first()
+    )
+
+
+_DETAIL = CompiledRead(Mechanism, _detail_rows, cited=lambda: (Mechanism, Participation))
+
+
+def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
+    """One mechanism as the API's detail shows it (MechanismDetailSerializer's shape), or None: one query.
+
+    The record, every list it shows and the citations of it and of its participations come in one query
+    (``RelatedRows``: one JSON column per list), compiled once (``CompiledRead``); the URL arguments make
+    absolute addresses (a mechanism's from its slug, any other from its path). A detail prefetched the ORM
+    way took 13 queries and a model instance and serializer per row (bench/RESULTS.md).
+    """
+    m = _DETAIL.first(slug)
     if m is None:
         return None
-    participations = rows(m["participation_rows"])
-    sources = citations_by_record({Mechanism: [m["id"]], Participation: [p[0] for p in participations]})
-
-    def reference(slug, acronym, name, kind):
-        return {"slug": slug, "acronym": acronym, "name": name, "kind": kind, "url": mechanism_url(slug)}
-
-    predecessor = (reference(m["predecessor__slug"], m["predecessor__acronym"], m["predecessor__name"],
-                             m["predecessor__kind"]) if m["predecessor__slug"] else None)
+    sources = citations_by_id(rows(m["participation_source_rows"]))
+    participations = [{**_participation_shown(*row[:-1]), "note": row[-1], "sources": sources.get(row[0], [])}
+                      for row in rows(m["participation_rows"])]
     return {
-        "slug": m["slug"], "acronym": m["acronym"], "name": m["name"], "kind": m["kind"],
-        "governance": m["governance"],
-        "region": {"slug": m["region__slug"], "name": m["region__name"], "order": m["region__order"]},
-        "status": m["status"], "founded": m["founded"], "ended": m["ended"],
-        "parent_framework": {"slug": m["parent_framework__slug"], "acronym": m["parent_framework__acronym"],
-                             "name": m["parent_framework__name"], "kind": m["parent_framework__kind"]}
-        if m["parent_framework__slug"] else None,
-        "predecessor": predecessor,
-        "successors": [reference(*row) for row in rows(m["successor_rows"])],
-        "themes": [slug for slug, in rows(m["theme_rows"])],
-        "participations": [{
-            "state": {"alpha3": alpha3, "name": state_name} if alpha3 else None,
-            "organization": {"slug": org_slug, "acronym": org_acronym, "name": org_name, "kind": org_kind}
-            if org_slug else None,
-            "role": role, "as_written": as_written, "start": start, "end": end, "note": note,
-            "sources": sources[Participation].get(pk, []),
-        } for (pk, alpha3, state_name, org_slug, org_acronym, org_name, org_kind, role, as_written, start, end, note)
-            in participations],
+        **_shown_in_the_list(m, mechanism_url, participations),
         "status_note": m["status_note"], "website": m["website"], "objectives": m["objectives"],
         "secretariat_note": m["secretariat_note"],
         "other_names": [{"name": name, "kind": kind, "language": language, "valid_from": valid_from,
@@ -174,7 +203,7 @@ def mechanism_api_detail(slug, *, mechanism_url, absolute_url):
                            "conflicting_source": f"{conflicting_source} {conflicting_locator}", "note": note}
                           for (subject, recorded, recorded_source, recorded_locator, conflicting, conflicting_source,
                                conflicting_locator, note) in rows(m["discrepancy_rows"])],
-        "sources": sources[Mechanism].get(m["id"], []),
+        "sources": [citation_shown(*row) for row in rows(m["source_rows"])],
         "url": mechanism_url(m["slug"]),
     }
 

@@ -3,7 +3,8 @@
 from django.db.models import F
 
 from apps.curation.records import REF, record
-from apps.curation.selectors import citation_rows, citations_prefetch
+from apps.curation.related_rows import RelatedRows, rows
+from apps.curation.selectors import citation_shown, citations_of, citations_prefetch
 from apps.mechanisms.selectors import short_names_prefetch
 from apps.states.models import State
 
@@ -24,8 +25,9 @@ def meeting_api_list():
 
 
 def meeting_rows():
-    """Meetings as plain rows of the columns ``meeting_api_rows`` reads."""
-    return Meeting.objects.values(*meeting_fields())
+    """Meetings as plain rows of the columns ``meeting_api_rows`` reads, each with its citations (a JSON
+    column): a page of the list in one query."""
+    return Meeting.objects.values(*meeting_fields(), source_rows=RelatedRows(citations_of(Meeting)))
 
 
 def document_api_list():
@@ -51,15 +53,14 @@ def meeting_fields():
 
 
 def meeting_api_rows(meetings, *, meeting_url, mechanism_url):
-    """Meetings read with ``.values(*meeting_fields())``, as the API lists them (MeetingSerializer's shape).
+    """Rows of ``meeting_rows``, as the API lists them (MeetingSerializer's shape).
 
-    The meetings list is the API's busiest read at scale; plain rows and one citations query for the
-    page replace a model instance and four nested serializers per meeting (bench/RESULTS.md). The URL
+    The meetings list is the API's busiest read at scale; plain rows, their citations read with them,
+    replace a model instance and four nested serializers per meeting (bench/RESULTS.md). The URL
     arguments turn a slug into the record's absolute API address.
     """
-    sources = citation_rows(Meeting, [m["id"] for m in meetings])
     fields = record("meeting").fields
-    rows = []
+    shown = []
     for m in meetings:
         row = {}
         for field in fields:
@@ -71,9 +72,10 @@ def meeting_api_rows(meetings, *, meeting_url, mechanism_url):
         row["mechanism"] = {"slug": m["mechanism__slug"], "acronym": m["mechanism__acronym"],
                             "name": m["mechanism__name"], "kind": m["mechanism__kind"],
                             "url": mechanism_url(m["mechanism__slug"])}
-        row["sources"], row["url"] = sources.get(m["id"], []), meeting_url(m["slug"])
-        rows.append(row)
-    return rows
+        row["sources"] = [citation_shown(*citation) for citation in rows(m["source_rows"])]
+        row["url"] = meeting_url(m["slug"])
+        shown.append(row)
+    return shown
 
 
 def meetings_hosted_by(state):

@@ -67,9 +67,9 @@ class MechanismSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ParticipationSerializer(many=True))
     def get_participations(self, mechanism):
-        # The list's hot path: plain rows read for the whole page at once (selectors.participation_rows),
-        # in the shape ParticipationSerializer gives, without a model instance or serializer per row.
-        return mechanism.participation_rows
+        # The API's list is built from plain rows (selectors.mechanism_api_rows); this field documents their
+        # shape, and gives it for a mechanism instance.
+        return ParticipationSerializer(mechanism.participations.all(), many=True, context=self.context).data
 
 
 class MeetingSummarySerializer(serializers.Serializer):

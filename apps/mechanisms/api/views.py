@@ -26,13 +26,17 @@ class MechanismViewSet(PublicReadOnlyViewSet):
     renderer_classes = RENDERERS
 
     def list_queryset(self):
-        return selectors.mechanism_list()
+        return selectors.mechanism_rows()
 
     @extend_schema(parameters=[format_parameter("the directory of mechanisms")])
     def list(self, request, *args, **kwargs):
         if wants_csv(request):
             return csv_response(tables.DIRECTORY, filtered(self, selectors.mechanism_directory()), "mechanisms")
-        return super().list(request, *args, **kwargs)
+        # MechanismSerializer's representation (the schema documents it), built from plain rows: the page,
+        # its count and each mechanism's successors, themes and participations in one query.
+        page = self.paginate_queryset(self.filter_queryset(selectors.mechanism_rows()))
+        return self.get_paginated_response(
+            selectors.mechanism_api_rows(page, mechanism_url=url_maker(request, "api:mechanism-detail")))
 
     @extend_schema(
         summary="A mechanism's participants",
@@ -51,14 +55,6 @@ class MechanismViewSet(PublicReadOnlyViewSet):
         if wants_csv(request):
             return csv_response(tables.PARTICIPANTS, participations, f"{mechanism.slug}-participants")
         return Response(tables.PARTICIPANTS.rows(participations))
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if self.action == "list" and page is not None:
-            rows = selectors.participation_rows([mechanism.pk for mechanism in page])
-            for mechanism in page:
-                mechanism.participation_rows = rows.get(mechanism.pk, [])
-        return page
 
     @extend_schema(responses=MechanismDetailSerializer)
     def retrieve(self, request, slug=None):

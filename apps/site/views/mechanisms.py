@@ -1,12 +1,8 @@
 """The public pages of the registry: the home page, the mechanism directory and each mechanism's page."""
 
 from collections import Counter
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from apps.dataset import citing
@@ -37,14 +33,8 @@ FILTER_LABELS = {
 
 
 def home(request):
-    if request.path == "/" and not _from_this_site(request):
-        # A visitor arriving from elsewhere on the unprefixed home page gets the site in the language their
-        # browser asks for; moving within the site (the language switcher's 'English'), their choice stands.
-        language = translation.get_language_from_request(request)
-        if language != settings.LANGUAGE_CODE:
-            response = redirect(f"/{language}/")
-            patch_vary_headers(response, ["Accept-Language", "Referer"])
-            return response
+    # A visitor from elsewhere whose browser asks for French or Spanish was sent on before this view
+    # (apps/site/middleware.py).
     mechanisms = list(selectors.mechanism_timeline())
     return render(request, "home.html", {
         "section": "home",
@@ -57,11 +47,6 @@ def home(request):
         "changes": selectors.recent_mechanism_changes(limit=40),
         "timeline": charts.mechanism_timeline(mechanisms),
     })
-
-
-def _from_this_site(request):
-    referer = urlsplit(request.headers.get("Referer", ""))
-    return bool(referer.netloc) and referer.netloc == request.get_host()
 
 
 KIND_PLURALS = {Kind.RCP: _("RCPs"), Kind.IRF: _("IRFs"), Kind.GLOBAL: _("Global processes"),
