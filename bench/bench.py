@@ -166,7 +166,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="Keep the databases of a previous run.")
     parser.add_argument("--quick", action="store_true", help="Skip x1000 and shorten the wrk runs (a smoke test).")
     parser.add_argument("--no-x1000", action="store_true", help="Skip x1000 (its generation takes about 20 min).")
-    parser.add_argument("--no-import", action="store_true", help="Skip the import at x100 (over 5 min).")
+    parser.add_argument("--no-import", action="store_true", help="Skip the import at x100 (about 2 min).")
     options = parser.parse_args()
     scales = [1, 100] if options.quick or options.no_x1000 else [1, 100, 1000]
     generation = {}

@@ -88,18 +88,23 @@ def record_history(model, instances, *, created):
     if history is None or not instances:
         return
     change_set = current_change_set()
-    extra = {}
-    user, reason = None, ""
-    if change_set is not None:
-        if change_set.pk is None:
-            change_set.save()
-        extra = {"change_set": change_set}
-        user, reason = change_set.user, change_set.reason
-    when = timezone.now()
-    rows = history.bulk_history_create(instances, batch_size=BATCH, update=not created, default_user=user,
-                                       default_change_reason=reason, default_date=when,
-                                       custom_historical_attrs=extra)
+    if change_set is not None and change_set.pk is None:
+        change_set.save()
     history_model = history.model
+    # The row simple_history's bulk_history_create builds, with its values given in the fields' order: built
+    # from keyword arguments, the rows took a third of a large import's time.
+    tracked = {f.attname for f in history_model.tracked_fields}
+    given = {
+        "change_set_id": change_set.pk if change_set is not None else None,
+        "history_date": timezone.now(),
+        "history_change_reason": (change_set.reason if change_set is not None else "") or None,
+        "history_type": "+" if created else "~",
+        "history_user_id": change_set.user_id if change_set is not None else None,
+    }
+    columns = [(f.attname in tracked, f.attname, given.get(f.attname)) for f in history_model._meta.concrete_fields]
+    rows = [history_model(*(getattr(instance, name) if own else value for own, name, value in columns))
+            for instance in instances]
+    history_model._default_manager.bulk_create(rows, batch_size=BATCH)
     for field in getattr(history_model, "_history_m2m_fields", ()):
         _record_links_history(model, field, instances, rows)
 
