@@ -116,7 +116,7 @@ class _Generator:
             base = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 9)))
         if rng.random() < 0.1:  # a long official title
             base = f"{base} — {' '.join(rng.choice(_WORDS) for _ in range(25))}"
-        return f"{base} {index}"[:300]
+        return f"{base} {index}"[:300].rstrip()  # cut at a space, it would end in one: the import strips it
 
     def fill_bounds(self, instance):
         for field in self.bounds[type(instance)]:
