@@ -324,7 +324,7 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="x1 and x10 instead of x1, x100 and x1000; short wrk runs; no import (under 10 minutes).")
     parser.add_argument("--no-x1000", action="store_true", help="Skip x1000 (its generation takes about 20 min).")
-    parser.add_argument("--no-import", action="store_true", help="Skip the import at the large scale (x100: minutes).")
+    parser.add_argument("--no-import", action="store_true", help="Skip the import at x100 (about 2 min).")
     options = parser.parse_args()
     large = 10 if options.quick else 100
     scales = [1, large] if options.quick or options.no_x1000 else [1, large, 1000]

@@ -91,14 +91,15 @@ class Capture:
     change_set: ChangeSet | None = None
     revised: ChangeSet | None = None  # the proposer's own pending proposal this save goes on editing
 
-    def touch(self, model, pk, *, created=False):
+    def touch(self, model, pk, *, created=False, before=None):
+        """Note the row ``pk``; ``before``: its values as read already (a bulk write reads them together)."""
         recorded = current_change_set()  # the change set the write is recorded in (a service may open its own)
         if recorded is not None and recorded.reason:
             self.reason = recorded.reason
         key = (model._meta.label, pk)
         if key not in self.entries:
             self.entries[key] = {"created": created, "deleted": False,
-                                 "before": None if created else _serialize(model, pk)}
+                                 "before": None if created else before or _serialize(model, pk)}
         return self.entries[key]
 
     def collect(self):
@@ -262,6 +263,29 @@ def approving_own(user, reason):
             if saved_before and not transaction.get_rollback():
                 ChangeSet.objects.filter(pk=change_set.pk).update(
                     state=State.APPROVED, reviewer=user, review_comment=reason, reviewed_at=change_set.reviewed_at)
+
+
+def note_bulk_write(model, pks, *, created=False):
+    """Inside ``capturing``: note rows a bulk write changes, which sends no signals, as the save signals below
+    note a save's: call it before an update (to keep the rows as they were) and after an insert."""
+    capture = _capture.get()
+    if capture is None or not _public(model):
+        return
+    label = model._meta.label
+    new = [pk for pk in pks if (label, pk) not in capture.entries]
+    before = {} if created else _serialize_many(model, new)
+    for pk in new:
+        capture.touch(model, pk, created=created, before=before.get(pk))
+
+
+def _serialize_many(model, pks):
+    """{pk: values} of the rows ``pks`` as ``_serialize`` gives each, read in one query per thousand rows."""
+    found = {}
+    for start in range(0, len(pks), 1000):
+        rows = list(model._base_manager.filter(pk__in=pks[start:start + 1000]))
+        for row in serializers.serialize("python", rows):
+            found[row["pk"]] = json.loads(json.dumps(row["fields"], cls=DjangoJSONEncoder))
+    return found
 
 
 @receiver(pre_save)

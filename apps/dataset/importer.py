@@ -8,11 +8,18 @@ A mechanism file is the whole truth about that mechanism: its participations, me
 names, review entries and discrepancies that the file no longer lists are deleted. Reference records
 (states, organisations, sources, …) and mechanisms that no file mentions are left alone, so a folder
 holding only some files (a sources.yaml and a few mechanism files) is an update of those records.
+
+The records are read and validated in memory, a reference file or a batch of mechanism files at a time,
+and then written together (apps/curation/bulk.py): a few statements per kind of record and batch, with
+one history row per record written, whatever the number of records. Only a batch is held in memory, so a
+large folder streams. Once any error is found nothing more is written, but every file is still read, so
+that every error is reported; the transaction is then rolled back.
 """
 
 import copy
 import dataclasses
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +27,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from apps.curation import proposals
+from apps.curation import bulk, proposals
+from apps.curation.data_version import bump as bump_data_version
 from apps.curation.history import recording
 from apps.curation.models import ChangeSet, Citation, ConcurrentEditError, Source, repeated_citations
 from apps.curation.records import CHOICE, DAY, INTEGER, NAMES, PLACE, REF, REFS, record
 from apps.curation.roles import CURATOR
-from apps.curation.sources import save_source
+from apps.curation.sources import publish_registered
 from apps.reviews.models import ReviewEdition, ReviewEntry
 from apps.reviews.services import save_edition
 
@@ -34,7 +42,7 @@ from . import yaml_format as fmt
 from .errors import DatasetError
 
 
-@dataclass
+@dataclass(slots=True)  # an import of a large folder holds one per record written
 class Change:
     action: str  # 'create' | 'update' | 'delete'
     model: str
@@ -77,8 +85,29 @@ class _Rollback(Exception):
     pass
 
 
+MECHANISMS_PER_BATCH = 100  # mechanism files read, validated and written together (a few thousand rows)
+_UNREADABLE = object()  # what ``parse`` returns for a file it reported as unreadable
+
+
+class _Folder(Mapping):
+    """The dataset files of a folder as {relative name: text}, each read when it is asked for: an import
+    holds one batch of files at a time, not the whole folder."""
+
+    def __init__(self, paths):
+        self.paths = paths
+
+    def __getitem__(self, name):
+        return self.paths[name].read_text(encoding="utf-8")
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self):
+        return len(self.paths)
+
+
 def read_folder(path):
-    """The dataset files under ``path``, as {relative name: text}."""
+    """The dataset files under ``path``, as a mapping {relative name: text}, measured against the limits."""
     root = Path(path)
     if not root.is_dir():
         raise DatasetError([f"{path}: no such folder"])
@@ -86,11 +115,10 @@ def read_folder(path):
     for file in sorted((root / fmt.MECHANISMS_DIR).glob("*.yaml")):
         paths[f"{fmt.MECHANISMS_DIR}/{file.name}"] = file
     limits.check_sizes({name: path.stat().st_size for name, path in paths.items()})
-    files = {name: path.read_text(encoding="utf-8") for name, path in paths.items()}
-    if not files:
+    if not paths:
         raise DatasetError([f"{path}: no dataset files found (expected {', '.join(fmt.REFERENCE_FILES)} "
                             f"or {fmt.MECHANISMS_DIR}/*.yaml)"])
-    return files
+    return _Folder(paths)
 
 
 def held_editions(files):
@@ -124,23 +152,12 @@ def import_dataset(files, *, user=None, reason="", dry_run=False):
     """
     if user is not None and not user.has_perms(IMPORT_PERMISSIONS):
         raise DatasetError([f"{user} may not import: it takes the editor role, as the admin's bulk import does."])
-    limits.check_sizes({name: len(text.encode("utf-8")) for name, text in files.items()})
-    documents, errors = {}, []
-    for name, text in files.items():
-        if problem := limits.nesting_problem(name, text):
-            errors.append(problem)
-            continue
-        try:
-            documents[name] = fmt.load(text)
-        except Exception as error:  # yaml raises several classes; all mean the same to a curator
-            errors.append(f"{name}: broken YAML: {error}".replace("\n", " "))
-    if errors:
-        raise DatasetError(errors)
+    limits.check_sizes({name: len(files[name].encode("utf-8")) for name in files})
 
     importer = _Importer(user=user)
     try:
         with transaction.atomic(), recording(kind=ChangeSet.Kind.IMPORT, user=user, reason=reason):
-            importer.run(documents)
+            importer.run(files)
             if importer.errors:
                 raise DatasetError(importer.errors)
             if dry_run:
@@ -177,33 +194,53 @@ class _Importer:
         self.created = set()
         self.tables = {}  # record type -> {natural key: instance}
         self.sources = {}
-        self._citations = None
         self.workflow = {}  # slug of a new edition -> the status the file gives it, reached through the workflow
+        self.writes = _Writes(self)
+        self.rows = {}  # (owner model, owner pk, relation) -> the stored rows of a batch's records, read together
+        self.citations = {}  # (content type id, object id) -> current citations of a batch's stored records
+        self.entries_to_approve = []  # (file, where, entry): new entries of editions already published
+        self.claimed = {}  # (model, one-to-one field) -> {pk of the record pointed to: the row's pk, or its id if new}
 
     # ----- the whole run ---------------------------------------------------------------------
 
-    def run(self, documents):
+    def run(self, files):
         for name in ("region", "theme", "edition", "state", "organization", "mechanism"):
             spec = record(name)
             self.tables[name] = {getattr(r, spec.key): r for r in spec.model.objects.all()}
         self.sources = {s.slug: s for s in Source.objects.all()}
         self.tables["source"] = {slug: s for slug, s in self.sources.items() if s.kind != Source.Kind.REVIEW_EDITION}
 
-        # Sources first, editions among them: every citation points to a source.
-        for file_name, name in (
+        # Sources first, editions among them: every citation points to a source. A reference file that cannot
+        # be read stops the import here: every file after it would only repeat that its records are unknown.
+        references = [(file_name, name, self.parse(file_name, files[file_name])) for file_name, name in (
             (fmt.EDITIONS_FILE, "edition"),
             (fmt.SOURCES_FILE, "source"),
             (fmt.REGIONS_FILE, "region"),
             (fmt.THEMES_FILE, "theme"),
             (fmt.STATES_FILE, "state"),
             (fmt.ORGANIZATIONS_FILE, "organization"),
-        ):
-            if file_name in documents:
-                self.load_reference(file_name, name, self.as_list(file_name, documents[file_name]))
-        mechanism_files = {n: d for n, d in documents.items() if n.startswith(f"{fmt.MECHANISMS_DIR}/")}
-        self.load_mechanisms(mechanism_files)
+        ) if file_name in files]
+        if self.errors:
+            return
+        for file_name, name, data in references:
+            self.load_reference(file_name, name, self.as_list(file_name, data))
+            self.writes.flush()
+        del references
+        self.load_mechanisms(files, sorted(n for n in files if n.startswith(f"{fmt.MECHANISMS_DIR}/")))
         if not self.errors:
+            bulk.refresh_statistics(self.writes.written)
             self.run_workflow()
+
+    def parse(self, name, text):
+        """The records of one file, or _UNREADABLE after reporting why it cannot be read."""
+        if problem := limits.nesting_problem(name, text):
+            self.errors.append(problem)
+            return _UNREADABLE
+        try:
+            return fmt.load(text)
+        except Exception as error:  # yaml raises several classes; all mean the same to a curator
+            self.errors.append(f"{name}: broken YAML: {error}".replace("\n", " "))
+            return _UNREADABLE
 
     def run_workflow(self):
         """Move each new edition to the status its file gives, through the workflow services and as the
@@ -319,17 +356,23 @@ class _Importer:
                 yield index, where, data, values
 
     def save(self, file, where, instance, values, *, model_label, key, exclude_validation=(), write=None):
-        """Set ``values`` on ``instance``, validate with the model's rules, save if anything changed.
+        """Set ``values`` on ``instance``, validate with the model's rules, and have it written with its batch
+        if anything changed (a new record is created). Returns the instance, or None when it is invalid.
 
-        ``write(instance)`` saves it where a plain ``save()`` is not the whole write.
+        ``write(instance)`` saves it at once where a plain write is not the whole of it (an edition and its
+        entry in the source register).
         """
-        creating = instance.pk is None
+        creating = instance.pk is None and not self.writes.is_new(instance)
         diffs = {}
         for name, value in values.items():
             model_field = instance._meta.get_field(name)
             if model_field.is_relation:
                 current_id = getattr(instance, model_field.attname)
-                if current_id != (value.pk if value is not None else None):
+                if value is not None and value.pk is None:  # a record of this import, written with its batch
+                    changed = not (model_field.is_cached(instance) and model_field.get_cached_value(instance) is value)
+                else:
+                    changed = current_id != (value.pk if value is not None else None)
+                if changed:
                     current = getattr(instance, name) if current_id is not None else None
                     diffs[name] = (_display(current), _display(value))
                     setattr(instance, name, value)
@@ -338,6 +381,8 @@ class _Importer:
                 setattr(instance, name, value)
         if not creating and not diffs:
             return instance
+        if not self.one_to_one_free(file, where, instance, diffs):
+            return None
         fk_names = [f.name for f in instance._meta.concrete_fields if f.is_relation]
         try:
             instance.full_clean(
@@ -349,15 +394,13 @@ class _Importer:
                 for message in messages:
                     self.error(file, where, f"{label}{message}")
             return None
-        try:
-            with transaction.atomic():
-                (write or type(instance).save)(instance)
-        except IntegrityError as error:
-            self.error(file, where, f"conflicts with an existing record ({error})")
-            return None
-        except ConcurrentEditError as error:
-            self.error(file, where, str(error))
-            return None
+        if write is not None:
+            if not self.write_now(file, where, instance, write):
+                return None
+        elif creating:
+            self.writes.create(instance, file, where)
+        elif not self.writes.is_new(instance):  # a new record's second pass is written with its creation
+            self.writes.update(instance, [instance._meta.get_field(name).attname for name in diffs], file, where)
         if creating:
             self.created.add((model_label, key))
             self.changes.append(Change("create", model_label, key))
@@ -365,28 +408,120 @@ class _Importer:
             self.changes.append(Change("update", model_label, key, diffs))
         return instance
 
+    def one_to_one_free(self, file, where, instance, diffs):
+        """A record that only one row may point to (a document's entry in the source register) is not claimed
+        twice: checked against the rows as stored and as this import sets them, not left to the database."""
+        free = True
+        for name in diffs:
+            model_field = instance._meta.get_field(name)
+            target = getattr(instance, name) if model_field.one_to_one else None
+            if target is None:
+                continue
+            key = (type(instance), name)
+            if key not in self.claimed:
+                self.claimed[key] = {target_id: pk for target_id, pk in type(instance)._default_manager.filter(
+                    **{f"{name}__isnull": False}).values_list(model_field.attname, "pk")}
+            claimed = self.claimed[key]
+            holder, me = claimed.get(target.pk), instance.pk if instance.pk is not None else ("new", id(instance))
+            if target.pk is not None and holder is not None and holder != me:
+                self.error(file, where, f"{name}: {_display(target)!r} is already another "
+                                        f"{instance._meta.verbose_name}'s")
+                free = False
+            elif target.pk is not None:
+                claimed[target.pk] = me
+        return free
+
+    def write_now(self, file, where, instance, write):
+        """Save one record at once, by ``write``; False after reporting why it could not be."""
+        try:
+            with transaction.atomic():
+                write(instance)
+        except IntegrityError as error:
+            self.error(file, where, f"conflicts with an existing record ({error})")
+            return False
+        except ConcurrentEditError as error:
+            self.error(file, where, str(error))
+            return False
+        return True
+
     def delete(self, instance, *, model_label, key):
-        instance.delete()
+        if not self.errors:
+            instance.delete()
         self.changes.append(Change("delete", model_label, key))
+
+    # ----- rows of a batch's stored records, read together ----------------------------------
+
+    def read_rows(self, spec, owners):
+        """Read the child rows (names, participations, meetings...) of the stored records among ``owners``,
+        and the current citations of them all: a query per kind of row, not per record."""
+        self.rows, self.citations = {}, {}
+        stored = [owner for owner in owners if owner is not None and owner.pk is not None]
+        if not stored:
+            return
+        pks = [owner.pk for owner in stored]
+        cited = {spec.model: pks} if spec.cited else {}
+        for children in spec.children:
+            child = record(children.record)
+            related = [f.name for f in child.fields if f.kind == REF and f.to in ("state", "organization", "edition")]
+            for key in pks:
+                self.rows[(spec.model, key, children.relation)] = []
+            for pk_chunk in _chunks(pks):
+                for row in child.model.objects.filter(**{f"{child.owner}_id__in": pk_chunk}).select_related(*related):
+                    self.rows[(spec.model, getattr(row, f"{child.owner}_id"), children.relation)].append(row)
+                    if child.cited:
+                        cited.setdefault(child.model, []).append(row.pk)
+        for field in spec.fields:
+            if field.kind == REFS:
+                through = spec.model._meta.get_field(field.name).remote_field.through
+                own, _other = _link_fields(spec.model, field.name)
+                for key in pks:
+                    self.rows[(spec.model, key, field.name)] = []
+                for pk_chunk in _chunks(pks):
+                    for link in through.objects.filter(**{f"{own}__in": pk_chunk}):
+                        self.rows[(spec.model, getattr(link, own), field.name)].append(link)
+        for model, object_ids in cited.items():
+            content_type = ContentType.objects.get_for_model(model)
+            for id_chunk in _chunks(object_ids):
+                for citation in (Citation.objects.current().filter(content_type=content_type, object_id__in=id_chunk)
+                                 .select_related("source").order_by("position", "pk")):
+                    self.citations.setdefault((content_type.id, citation.object_id), []).append(citation)
+            for object_id in object_ids:
+                self.citations.setdefault((content_type.id, object_id), [])
+
+    def rows_of(self, owner, relation):
+        """The stored rows of ``owner``'s ``relation``: none for a new record, else as read for its batch."""
+        if owner.pk is None:
+            return []
+        found = self.rows.get((type(owner), owner.pk, relation))
+        if found is not None:
+            return list(found)
+        field = owner._meta.get_field(relation)
+        if field.many_to_many:  # its link rows, as read_rows reads them
+            own, _other = _link_fields(type(owner), relation)
+            return list(field.remote_field.through.objects.filter(**{own: owner.pk}))
+        return list(getattr(owner, relation).all())
 
     # ----- citations -------------------------------------------------------------------------
 
     def citations_of(self, instance):
-        if self._citations is None:
-            self._citations = {}
-            for citation in Citation.objects.current().select_related("source").order_by("position", "pk"):
-                self._citations.setdefault((citation.content_type_id, citation.object_id), []).append(citation)
+        if instance.pk is None:
+            return []
         content_type = ContentType.objects.get_for_model(instance)
-        return self._citations.get((content_type.id, instance.pk), [])
+        found = self.citations.get((content_type.id, instance.pk))
+        if found is None:
+            found = list(Citation.objects.current().filter(content_type=content_type, object_id=instance.pk)
+                         .select_related("source").order_by("position", "pk"))
+        return found
 
     def sync_sources(self, file, where, instance, items, *, model_label, key):
-        if instance is None or instance.pk is None:
+        if instance is None:
             return
         if items is None:
             items = []
         if not isinstance(items, list):
             self.error(file, where, "sources must be a list of citations")
             return
+        content_type = ContentType.objects.get_for_model(instance)
         wanted = []
         for item in items:
             try:
@@ -399,7 +534,7 @@ class _Importer:
                 self.error(file, where, f"citation of unknown source {source_slug!r}")
                 continue
             citation = Citation(source=source, locator=locator, covers=",".join(covers), quotation=quotation,
-                                content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk)
+                                content_type=content_type, object_id=instance.pk)
             try:  # the model's own rules: a locator's and a quotation's length, the fields a record has, the
                 # places a kind of source allows
                 citation.clean_fields(exclude=["content_type", "object_id", "position", "source"])
@@ -419,27 +554,21 @@ class _Importer:
                 (c.source_id, c.locator, c.covers, c.quotation) for c in wanted]:
             return
         before = [str(c) for c in existing]
-        for citation in existing:
-            citation.delete()
-        content_type = ContentType.objects.get_for_model(instance)
-        created = []
         for position, citation in enumerate(wanted):
             citation.position = position
-            citation.save()
-            created.append(citation)
-        self._citations[(content_type.id, instance.pk)] = created
+        self.writes.cite(instance, wanted, [c.pk for c in existing])
         if (model_label, key) in self.created:
             return  # a new record's sources are part of its creation
-        self.changes.append(Change("update", model_label, key, {"sources": (before, [str(c) for c in created])}))
+        self.changes.append(Change("update", model_label, key, {"sources": (before, [str(c) for c in wanted])}))
 
     # ----- other names (states, organisations, mechanisms) -----------------------------------
 
     def sync_names(self, file, where, children, owner, items):
         """A record's names over time: known by the name itself, in the file's order."""
-        if owner is None or owner.pk is None:
+        if owner is None:
             return
         spec = record(children.record)
-        existing = {n.name: n for n in getattr(owner, children.relation).all()}
+        existing = {n.name: n for n in self.rows_of(owner, children.relation)}
         seen = set()
         for index, data in enumerate(items or []):
             here = f"{where}.{children.key}[{index}]"
@@ -493,7 +622,7 @@ class _Importer:
         """
         spec, table, label = record(name), self.tables[name], _model_label(record(name))
         own = [f.name for f in spec.fields if f.kind == REF and f.to == name]
-        write = {"edition": save_edition, "source": save_source}.get(name)
+        write = save_edition if name == "edition" else None  # an edition is saved with its entry among the sources
         loaded = []
         for data in self.unique_keys(file, records, spec.key):
             key = _text(data[spec.key])
@@ -510,8 +639,12 @@ class _Importer:
                 status = values.pop("status")  # moved by the workflow only
                 if not self.edition_status_kept(file, where, instance, status):
                     continue
+                if not self.edition_slug_free(file, where, instance, key):
+                    continue
                 if instance.pk is None and status != ReviewEdition.Status.DRAFT:
                     self.workflow[key] = status  # created as a draft, then moved by run_workflow
+            elif name == "source":
+                publish_registered(instance)
             saved = self.save(file, where, instance, values, model_label=label, key=key, write=write)
             if saved is not None:
                 table[key] = saved
@@ -520,6 +653,7 @@ class _Importer:
                     self.sources[key] = saved.source
                 elif name == "source":
                     self.sources[key] = saved
+        self.read_rows(spec, [instance for _where, _key, _data, instance in loaded])
         for where, key, data, instance in loaded:
             if own:
                 values = self.values(file, where, spec, data, only=own)
@@ -543,6 +677,14 @@ class _Importer:
             return False
         return True
 
+    def edition_slug_free(self, file, where, edition, slug):
+        """A new edition becomes a source of the register under its own slug, which no other source may have."""
+        taken = self.sources.get(slug)
+        if edition.pk is None and taken is not None and taken.kind != Source.Kind.REVIEW_EDITION:
+            self.error(file, where, f"the slug {slug!r} is already a source's, written in {fmt.SOURCES_FILE}")
+            return False
+        return True
+
     def edition_status_kept(self, file, where, edition, status):
         """An edition's status moves through the editorial workflow only, never by an import."""
         if edition.pk and edition.status != status:
@@ -553,12 +695,56 @@ class _Importer:
 
     # ----- mechanisms ------------------------------------------------------------------------
 
-    def load_mechanisms(self, files):
+    def load_mechanisms(self, files, names):
+        """The mechanism files ``names`` of ``files``, a batch at a time: each batch is read, validated and
+        then written together, and only its files are held in memory."""
         spec = record("mechanism")
+        own = [f.name for f in spec.fields if f.kind == REF and f.to == "mechanism"]
+        coming = {name.rsplit("/", 1)[-1].removesuffix(".yaml") for name in names}  # slugs of files not yet read
+        self.seen_slugs, self.child_slugs = {}, {"meetings": {}, "documents": {}}
+        self.slug_owners = {}  # record type -> {slug, casefolded: slug of the mechanism that has it}
+        for name in ("meeting", "document"):
+            self.slug_owners[name] = {slug.lower(): owner for slug, owner in
+                                      record(name).model.objects.values_list("slug", "mechanism__slug")}
+        waiting = []  # (file, where, mechanism, data): references to mechanisms of files read later
+        for start in range(0, len(names), MECHANISMS_PER_BATCH):
+            batch = names[start:start + MECHANISMS_PER_BATCH]
+            parsed = self.read_mechanism_files(files, batch, spec)
+            coming.difference_update(name.rsplit("/", 1)[-1].removesuffix(".yaml") for name in batch)
+            self.read_rows(spec, [self.tables["mechanism"].get(_text(data["slug"])) for data in parsed.values()])
+            saved = {}
+            for file, data in parsed.items():
+                slug = _text(data["slug"])
+                where = f"mechanism {slug!r}"
+                values = self.values(file, where, spec, data, skip=own)
+                if values is None:
+                    continue
+                instance = self.tables["mechanism"].get(slug) or spec.model(slug=slug)
+                mechanism = self.save(file, where, instance, values, model_label="mechanism", key=slug)
+                if mechanism is not None:
+                    self.tables["mechanism"][slug] = saved[file] = mechanism
+            for file, mechanism in saved.items():
+                data = parsed[file]
+                where = f"mechanism {mechanism.slug!r}"
+                if any(_text(data.get(name)) in coming for name in own):
+                    waiting.append((file, where, mechanism, {name: data.get(name) for name in own}))
+                    self.writes.hold_history(mechanism)  # its history row waits for the reference
+                else:
+                    self.save_own_references(file, where, spec, mechanism, data, own)
+                self.sync_mechanism_rows(file, where, spec, mechanism, data)
+            self.writes.flush()
+            self.approve_into_published()
+        for file, where, mechanism, data in waiting:
+            self.save_own_references(file, where, spec, mechanism, data, own)
+            self.writes.release_history(mechanism)
+        self.writes.flush()
+
+    def read_mechanism_files(self, files, names, spec):
+        """{file: record} of the files ``names`` that are readable mechanisms with a slug of their own."""
         parsed = {}
-        seen_slugs = {}
-        for file, data in sorted(files.items()):
-            if not self.check_keys(file, "mechanism", data, spec.keys):
+        for file in names:
+            data = self.parse(file, files[file])
+            if data is _UNREADABLE or not self.check_keys(file, "mechanism", data, spec.keys):
                 continue
             slug = _text(data.get("slug"))
             expected = file.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -568,53 +754,45 @@ class _Importer:
             if slug != expected:
                 self.error(file, f"mechanism {slug!r}", f"the file must be named {slug}.yaml")
                 continue
-            if slug.lower() in seen_slugs:
-                self.error(file, f"mechanism {slug!r}", f"duplicate slug (also in {seen_slugs[slug.lower()]})")
+            if slug.lower() in self.seen_slugs:
+                self.error(file, f"mechanism {slug!r}", f"duplicate slug (also in {self.seen_slugs[slug.lower()]})")
                 continue
-            seen_slugs[slug.lower()] = file
+            self.seen_slugs[slug.lower()] = file
             parsed[file] = data
         self.check_unique_child_slugs(parsed, "meetings")
         self.check_unique_child_slugs(parsed, "documents")
+        return parsed
 
-        own = [f.name for f in spec.fields if f.kind == REF and f.to == "mechanism"]
-        saved = {}
-        for file, data in parsed.items():
-            slug = _text(data["slug"])
-            where = f"mechanism {slug!r}"
-            values = self.values(file, where, spec, data, skip=own)
-            if values is None:
-                continue
-            instance = self.tables["mechanism"].get(slug) or spec.model(slug=slug)
-            mechanism = self.save(file, where, instance, values, model_label="mechanism", key=slug)
-            if mechanism is not None:
-                self.tables["mechanism"][slug] = saved[file] = mechanism
-        for file, mechanism in saved.items():
-            data = parsed[file]
-            where = f"mechanism {mechanism.slug!r}"
-            values = self.values(file, where, spec, data, only=own)
-            if values is not None:
-                self.save(file, where, mechanism, values, model_label="mechanism", key=mechanism.slug)
-                if any(values.values()):
-                    try:
-                        mechanism.clean()
-                    except ValidationError as error:
-                        for message in error.messages:
-                            self.error(file, where, message)
-            for field in spec.fields:
-                if field.kind == REFS:
-                    self.sync_links(file, where, spec, mechanism, field, data.get(field.name))
-            self.sync_sources(file, where, mechanism, data.get("sources"), model_label="mechanism", key=mechanism.slug)
-            children = {c.record: c for c in spec.children}
-            self.sync_names(file, where, children["mechanism_name"], mechanism, data.get("other_names"))
-            self.sync_participations(file, mechanism, data.get("participations"))
-            meetings = self.sync_slugged(file, mechanism, children["meeting"], data.get("meetings"))
-            self.sync_slugged(file, mechanism, children["document"], data.get("documents"),
-                              tables={"meeting": meetings})
-            self.sync_review_entries(file, mechanism, data.get("review_entries"))
-            self.sync_discrepancies(file, mechanism, data.get("discrepancies"))
+    def save_own_references(self, file, where, spec, mechanism, data, own):
+        """A mechanism's references to other mechanisms (its predecessor), once those are read."""
+        values = self.values(file, where, spec, data, only=own)
+        if values is None:
+            return
+        self.save(file, where, mechanism, values, model_label="mechanism", key=mechanism.slug)
+        if any(values.values()):
+            try:
+                mechanism.clean()
+            except ValidationError as error:
+                for message in error.messages:
+                    self.error(file, where, message)
+
+    def sync_mechanism_rows(self, file, where, spec, mechanism, data):
+        """A mechanism's links, citations and child rows, as its file lists them."""
+        for field in spec.fields:
+            if field.kind == REFS:
+                self.sync_links(file, where, spec, mechanism, field, data.get(field.name))
+        self.sync_sources(file, where, mechanism, data.get("sources"), model_label="mechanism", key=mechanism.slug)
+        children = {c.record: c for c in spec.children}
+        self.sync_names(file, where, children["mechanism_name"], mechanism, data.get("other_names"))
+        self.sync_participations(file, mechanism, data.get("participations"))
+        meetings = self.sync_slugged(file, mechanism, children["meeting"], data.get("meetings"))
+        self.sync_slugged(file, mechanism, children["document"], data.get("documents"), tables={"meeting": meetings})
+        self.sync_review_entries(file, mechanism, data.get("review_entries"))
+        self.sync_discrepancies(file, mechanism, data.get("discrepancies"))
 
     def check_unique_child_slugs(self, parsed, key):
-        seen = {}
+        """A meeting's or a document's slug is listed once across the files (the batches read so far)."""
+        seen = self.child_slugs[key]
         for file, data in parsed.items():
             for index, item in enumerate(data.get(key) or []):
                 slug = _text(item.get("slug")) if isinstance(item, dict) else ""
@@ -636,9 +814,16 @@ class _Importer:
             if other is not None:
                 wanted.append(other)
         other_key = record(field.to).key
-        current = sorted(getattr(o, other_key) for o in getattr(owner, field.name).all())
+        own, other_id = _link_fields(spec.model, field.name)
+        links = self.rows_of(owner, field.name)
+        by_id = {o.pk: o for o in self.tables[field.to].values()}
+        current = sorted(getattr(by_id[getattr(link, other_id)], other_key) for link in links)
         if current != sorted(getattr(o, other_key) for o in wanted):
-            getattr(owner, field.name).set(wanted)
+            wanted_ids = {o.pk for o in wanted}
+            stale = [link.pk for link in links if getattr(link, other_id) not in wanted_ids]
+            kept = {getattr(link, other_id) for link in links}
+            self.writes.relink(owner, spec.model._meta.get_field(field.name),
+                               [o for o in dict.fromkeys(wanted) if o.pk not in kept], stale)
             label, key = _model_label(spec), getattr(owner, spec.key)
             if (label, key) not in self.created:
                 self.changes.append(Change("update", label, key,
@@ -649,7 +834,7 @@ class _Importer:
         spec = record("participation")
         items = items or []
         existing = {}
-        for p in mechanism.participations.select_related("state", "organization"):
+        for p in self.rows_of(mechanism, "participations"):
             existing[(p.state.alpha3 if p.state else None, p.organization.slug if p.organization else None,
                       p.role, p.start)] = p
         seen, wanted = set(), []
@@ -685,15 +870,17 @@ class _Importer:
         # in whatever order the file lists them (the export lists members first).
         wanted.sort(key=lambda row: row[1] not in existing)
         # The rule of one standing role at a time compares each row with the mechanism's participations as
-        # stored: kept here as the rows are saved, rather than read again for every row.
-        stored = {instance.pk: copy.copy(instance) for key, instance in existing.items() if key in seen}
+        # the rows before it left them: kept here as the rows are validated, rather than read for every row.
+        # A stored row is kept as it was read until its new values are accepted; a new row, once accepted, is
+        # compared with the rows after it.
+        stored = {id(instance): copy.copy(instance) for key, instance in existing.items() if key in seen}
         for where, key, label, data, values in wanted:
             instance = existing.get(key) or spec.model(mechanism=mechanism)
             instance.stored_siblings = list(stored.values())
             saved = self.save(file, where, instance, values, model_label="participation", key=label)
             instance.stored_siblings = None
             if saved is not None:
-                stored[saved.pk] = copy.copy(saved)
+                stored[id(instance)] = copy.copy(saved) if saved.pk is not None else saved
             self.sync_sources(file, where, saved, data.get("sources"), model_label="participation", key=label)
 
     def sync_slugged(self, file, mechanism, children, items, *, tables=None):
@@ -704,8 +891,8 @@ class _Importer:
         """
         spec = record(children.record)
         label = _model_label(spec)
-        existing = {r.slug: r for r in getattr(mechanism, children.relation).all()}
-        others, kept, listed = None, {}, set()
+        existing = {r.slug: r for r in self.rows_of(mechanism, children.relation)}
+        owners, kept, listed = self.slug_owners[children.record], {}, set()
         for index, data in enumerate(items or []):
             where = f"{children.key}[{index}]"
             if not self.check_keys(file, where, data, spec.keys):
@@ -721,12 +908,11 @@ class _Importer:
                 continue
             instance = existing.get(slug)
             if instance is None:
-                if others is None:
-                    others = dict(spec.model.objects.exclude(mechanism=mechanism)
-                                  .values_list("slug", "mechanism__slug"))
-                if slug in others:
-                    self.error(file, where, f"duplicate slug: already a {label} of {others[slug]!r}")
+                owner = owners.get(slug.lower())
+                if owner is not None and owner != mechanism.slug:
+                    self.error(file, where, f"duplicate slug: already a {label} of {owner!r}")
                     continue
+                owners[slug.lower()] = mechanism.slug
                 instance = spec.model(slug=slug, mechanism=mechanism)
             saved = self.save(file, where, instance, {"mechanism": mechanism, **values}, model_label=label, key=slug)
             if saved is not None:
@@ -735,12 +921,13 @@ class _Importer:
         for slug, instance in existing.items():
             if slug not in listed:
                 self.delete(instance, model_label=label, key=slug)
+                owners.pop(slug.lower(), None)
         return kept
 
     def sync_review_entries(self, file, mechanism, items):
         """One entry per edition; an entry arriving for an edition already published is approved."""
         spec = record("review_entry")
-        existing = {e.edition.slug: e for e in mechanism.review_entries.select_related("edition")}
+        existing = {e.edition.slug: e for e in self.rows_of(mechanism, "review_entries")}
         listed = set()
         for _index, where, _data, values in self.valid_items(file, "review_entries", spec, items):
             edition = values["edition"]
@@ -753,23 +940,28 @@ class _Importer:
             saved = self.save(file, where, instance, {"mechanism": mechanism, **values}, model_label="review entry",
                               key=f"{mechanism.slug} in {edition.slug}")
             if saved is not None and creating and edition.is_published:
-                self.approve_into_published(file, where, saved)
+                self.entries_to_approve.append((file, where, saved))
         for slug, instance in existing.items():
             if slug not in listed:
                 self.delete(instance, model_label="review entry", key=f"{mechanism.slug} in {slug}")
 
-    def approve_into_published(self, file, where, entry):
-        """An entry arriving for an edition already published is approved, by the workflow and its role."""
+    def approve_into_published(self):
+        """Entries that arrived, in the batch just written, for editions already published are approved, by the
+        workflow and its role."""
+        waiting, self.entries_to_approve = self.entries_to_approve, []
+        if self.errors or not waiting:
+            return
         try:
-            publishing.approve_entries(entries=[entry], user=self.user)
+            publishing.approve_entries(entries=[entry for _file, _where, entry in waiting], user=self.user)
         except publishing.PublishRefused as refusal:
-            for reason in refusal.reasons:
-                self.error(file, where, f"an entry of the published edition {entry.edition.slug!r}: {reason}")
+            for file, where, entry in waiting:
+                for reason in refusal.reasons:
+                    self.error(file, where, f"an entry of the published edition {entry.edition.slug!r}: {reason}")
 
     def sync_discrepancies(self, file, mechanism, items):
         """Discrepancies are known by their position in the file; each side is a place in a source."""
         spec = record("discrepancy")
-        existing = list(mechanism.discrepancies.all())
+        existing = self.rows_of(mechanism, "discrepancies")
         for index, where, data, values in self.valid_items(file, "discrepancies", spec, items):
             ok = True
             for field in spec.fields:
@@ -794,6 +986,181 @@ class _Importer:
                       model_label="discrepancy", key=f"{mechanism.slug} #{index + 1} ({values['subject']})")
         for instance in existing[len(items or []):]:
             self.delete(instance, model_label="discrepancy", key=f"{mechanism.slug} ({instance.subject})")
+
+
+class _Writes:
+    """The writes of a batch of records, held while the batch is read and validated, then made together: for
+    each kind of record, its new rows, its changed rows, their links, citations and history rows, each in a
+    statement per few hundred rows. Nothing more is written once the import has found an error."""
+
+    def __init__(self, importer):
+        self.importer = importer
+        # Records whose history row waits for a reference to a record of a later batch (a predecessor), so that
+        # they have one row, written with the reference: id -> [record, created by the import, changed].
+        self.held = {}
+        self.written = {}  # model -> rows created: the tables whose statistics are refreshed before the workflow
+        self.clear()
+
+    def clear(self):
+        self.new = {}  # model -> [instance]
+        self.new_ids = set()
+        self.changed = {}  # model -> {id(instance): (instance, {attname})}
+        self.relinked = {}  # model -> {id(instance): instance}: records whose many-to-many links change
+        self.links = []  # (owner, many-to-many field, [records to link], [link pks to remove])
+        self.citations = []  # (subject, [new citations in their order])
+        self.stale_citations = []  # pks of the citations the new ones replace
+        self.released = []  # held records whose reference is now written, and their history row with it
+        self.places = {}  # id(instance) -> (file, where): to name a record a write refuses
+
+    def is_new(self, instance):
+        return id(instance) in self.new_ids
+
+    def create(self, instance, file, where):
+        self.new.setdefault(type(instance), []).append(instance)
+        self.new_ids.add(id(instance))
+        self.places[id(instance)] = (file, where)
+
+    def update(self, instance, attnames, file, where):
+        _instance, fields = self.changed.setdefault(type(instance), {}).setdefault(id(instance), (instance, set()))
+        fields.update(attnames)
+        self.places[id(instance)] = (file, where)
+
+    def relink(self, owner, field, add, remove):
+        self.links.append((owner, field, add, remove))
+        self.relinked.setdefault(type(owner), {})[id(owner)] = owner
+
+    def cite(self, subject, citations, stale):
+        self.citations.append((subject, citations))
+        self.stale_citations += stale
+
+    def hold_history(self, instance):
+        self.held[id(instance)] = [instance, self.is_new(instance), False]
+
+    def release_history(self, instance):
+        self.released.append(instance)
+
+    def flush(self):
+        """Write the batch, in the order the rows refer to each other; a conflict the validation did not
+        foresee is reported (naming the batch's files) and the rest of the import is still read."""
+        try:
+            if not self.importer.errors and (self.new or self.changed or self.links or self.citations
+                                             or self.released):
+                with transaction.atomic():  # a savepoint per batch, not per record
+                    self.write()
+        except IntegrityError as error:
+            files = sorted({file for file, _where in self.places.values()})
+            self.importer.error(", ".join(files), "a record", f"conflicts with an existing record ({error})")
+        except ConcurrentEditError as error:
+            file, where = self.places.get(id(error.instance), ("the dataset", "a record"))
+            self.importer.error(file, where, str(error))
+        finally:
+            self.clear()
+
+    def write(self):
+        order = sorted({*self.new, *self.changed, *self.relinked}, key=_depth)
+        for model, owners in self.relinked.items():  # their links are about to change: a proposal notes them first
+            proposals.note_bulk_write(model, [o.pk for o in owners.values() if o.pk is not None])
+        if self.stale_citations:
+            Citation.objects.filter(pk__in=self.stale_citations).delete()  # with their history, as one by one
+        for model in order:
+            rows = list(self.changed.get(model, {}).values())
+            # A proposal applies a kind of record's stored rows before its new ones, as they were validated (an
+            # expected member's role ended before the member row that follows it is checked).
+            proposals.note_bulk_write(model, [instance.pk for instance, _names in rows])
+            for generation in _generations(self.new.get(model, ())):
+                bulk.create(model, generation)
+            self.written[model] = self.written.get(model, 0) + len(self.new.get(model, ()))
+            if rows:
+                fields = sorted({name for _instance, names in rows for name in names})
+                bulk.update(model, [instance for instance, _names in rows], fields)
+        self.write_links()
+        citations = []
+        for subject, cited in self.citations:
+            for citation in cited:
+                citation.object_id = subject.pk
+            citations += cited
+        if citations:
+            bulk.create(Citation, citations)
+            self.written[Citation] = self.written.get(Citation, 0) + len(citations)
+        for model in order:
+            created = list(self.new.get(model, ()))
+            changed = [i for i, _names in self.changed.get(model, {}).values()]
+            done = {id(i) for i in created} | {id(i) for i in changed}
+            changed += [i for key, i in self.relinked.get(model, {}).items() if key not in done]
+            for instance in (*created, *changed):
+                if id(instance) in self.held:
+                    self.held[id(instance)][2] = True
+            bulk.record_history(model, [i for i in created if id(i) not in self.held], created=True)
+            bulk.record_history(model, [i for i in changed if id(i) not in self.held], created=False)
+        bulk.record_history(Citation, citations, created=True)
+        for instance in self.released:
+            _instance, created, changed = self.held.pop(id(instance))
+            if changed:
+                bulk.record_history(type(instance), [instance], created=created)
+
+    def write_links(self):
+        stale, added = {}, {}
+        for owner, field, add, remove in self.links:
+            through = field.remote_field.through
+            own, other = _link_fields(type(owner), field.name)
+            stale.setdefault(through, []).extend(remove)
+            added.setdefault(through, []).extend(through(**{own: owner.pk, other: o.pk}) for o in add)
+        for through, pks in stale.items():
+            if pks:
+                through.objects.filter(pk__in=pks).delete()
+        for through, rows in added.items():
+            through.objects.bulk_create(rows, batch_size=bulk.BATCH)
+        if self.links:
+            bump_data_version()
+
+
+_depths = {}
+
+
+def _depth(model, seen=()):
+    """How deep ``model`` sits in the chain of references between models: a row is written after the rows
+    it refers to (a participation after its mechanism, a document after its meeting)."""
+    if model in _depths:
+        return _depths[model]
+    if model in seen:
+        return 0
+    targets = {f.related_model for f in model._meta.concrete_fields
+               if f.is_relation and f.related_model is not None and f.related_model is not model}
+    depth = 1 + max((_depth(target, (*seen, model)) for target in targets), default=0)
+    if not seen:
+        _depths[model] = depth
+    return depth
+
+
+def _generations(instances):
+    """``instances`` in groups, each after the group holding the records of the same model it refers to (a
+    mechanism after its predecessor); each group is yielded once the one before it is written."""
+    if not instances:
+        return
+    model = type(instances[0])
+    own = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is model]
+    pending = list(instances)
+    while pending:
+        ready = [i for i in pending if not any(f.is_cached(i) and f.get_cached_value(i) is not None
+                                               and f.get_cached_value(i).pk is None for f in own)]
+        if not ready:  # records that refer to each other in a ring: the models' validation refuses that
+            ready = pending
+        yield ready
+        done = {id(i) for i in ready}
+        pending = [i for i in pending if id(i) not in done]
+
+
+def _link_fields(model, name):
+    """The attnames of a many-to-many field's link rows: (the owner's, the other record's)."""
+    field = model._meta.get_field(name)
+    return field.m2m_column_name(), field.m2m_reverse_name()
+
+
+def _chunks(items, size=900):
+    """``items`` in lists small enough for one query's parameters on every database."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _model_label(spec):

@@ -3,7 +3,7 @@ reached yet (``manage.py generate_synthetic``).
 
 Scale 1 is about the 2013 dataset: 26 mechanisms, 800 participations, 147 meetings. The records are
 realistic where speed depends on it: partial dates of every precision, every role, long names, text in
-Latin with accents, Arabic and CJK scripts, citations on mechanisms, participations and meetings, themes,
+Latin with accents, Arabic and CJK scripts, citations on mechanisms, participations, meetings and documents, themes,
 other names, documents, review entries and discrepancies. They pass the models' own validation, so an
 export of them imports again.
 
@@ -80,7 +80,8 @@ class _Generator:
         self.themes = list(Theme.objects.order_by("slug").values_list("id", flat=True))
         self.edition = ReviewEdition.objects.filter(status="published").order_by("year", "slug").first()
         self.content_types = {
-            model: ContentType.objects.get_for_model(model).id for model in (Mechanism, Participation, Meeting)
+            model: ContentType.objects.get_for_model(model).id
+            for model in (Mechanism, Participation, Meeting, Document)
         }
         self.bounds = {model: _bound_fields(model) for model in (Mechanism, Participation, Meeting, Document)}
 
@@ -115,16 +116,23 @@ class _Generator:
             base = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(3, 9)))
         if rng.random() < 0.1:  # a long official title
             base = f"{base} — {' '.join(rng.choice(_WORDS) for _ in range(25))}"
-        return f"{base} {index}"[:300]
+        return f"{base} {index}"[:300].rstrip()  # cut at a space, it would end in one: the import strips it
 
     def fill_bounds(self, instance):
         for field in self.bounds[type(instance)]:
             field.fill_bounds(instance)
         return instance
 
-    def citation(self, model, object_id, covers=""):
-        return Citation(source_id=self.edition.source_id, locator=self.rng.choice(_LOCATORS), covers=covers,
-                        content_type_id=self.content_types[model], object_id=object_id)
+    def citation(self, model, object_id, covers="", locator=None):
+        return Citation(source_id=self.edition.source_id, locator=locator or self.rng.choice(_LOCATORS),
+                        covers=covers, content_type_id=self.content_types[model], object_id=object_id)
+
+    def mechanism_citations(self, mechanism):
+        """One to three citations of a mechanism, each of another place: a place cited twice for the same
+        field is refused by the import, and the export of these records must import again."""
+        return [self.citation(Mechanism, mechanism.id, covers=self.rng.choice(("", "kind,governance", "founded")),
+                              locator=locator)
+                for locator in self.rng.sample(_LOCATORS, self.rng.randint(1, 3))]
 
     # ----- records -------------------------------------------------------------------------------
 
@@ -230,10 +238,12 @@ class _Generator:
         ]
         Document.objects.bulk_create(documents)
         if self.edition:
-            citations = [self.citation(Mechanism, m.id, covers=rng.choice(("", "kind,governance", "founded")))
-                         for m in mechanisms for _ in range(rng.randint(1, 3))]
+            citations = [citation for m in mechanisms for citation in self.mechanism_citations(m)]
             citations += [self.citation(Participation, p.id) for p in participations]
             citations += [self.citation(Meeting, m.id) for m in meetings]
+            # Every document cited too: an uncited one is a data problem that stops an edition from being
+            # published, so an export of these records could not be imported into a new database.
+            citations += [self.citation(Document, d.id) for d in documents]
             Citation.objects.bulk_create(citations, batch_size=5000)
             counts.citations += len(citations)
         counts.participations += len(participations)

@@ -261,25 +261,28 @@ class Participation(CitedModel, CuratedModel):
 
     # Set when the rule is checked on all the rows saved together (validate_together) instead of row by row.
     _checked_with_siblings = False
-    # Set by a writer that holds the mechanism's participations as stored (the import, which saves a file's
-    # rows one by one): clean() compares the row with these instead of reading them again, a query per row.
+    # Set by a writer that holds the mechanism's participations (the import, which validates a file's rows one
+    # by one before writing them together): clean() compares the row with these instead of reading them again,
+    # a query per row. They are the rows as stored, and the new rows accepted before this one.
     stored_siblings = None
 
     def clean(self):
         super().clean()
         if bool(self.state_id) == bool(self.organization_id):
             raise ValidationError("Choose either a state or an organisation as the participant.")
-        if self.mechanism_id and self.role in self.STANDING_ROLES and not self._checked_with_siblings:
+        known = self.mechanism_id or self.stored_siblings is not None  # siblings given: a new mechanism's rows too
+        if known and self.role in self.STANDING_ROLES and not self._checked_with_siblings:
             roles = self.STANDING_ROLES - {self.role}
             if self.stored_siblings is None:
                 others = Participation.objects.filter(
                     mechanism_id=self.mechanism_id, state_id=self.state_id, organization_id=self.organization_id,
                     role__in=roles,
                 ).exclude(pk=self.pk)
-            else:  # the same rows, in the same order (the model's), from memory
-                others = sorted((other for other in self.stored_siblings if other.pk != self.pk and other.role in roles
+            else:  # the same rows, in the same order (the model's), from memory; rows not yet written count too
+                others = sorted((other for other in self.stored_siblings if other is not self
+                                 and (other.pk is None or other.pk != self.pk) and other.role in roles
                                  and (other.state_id, other.organization_id) == (self.state_id, self.organization_id)),
-                                key=lambda other: (other.role, other.as_written, other.pk))
+                                key=lambda other: (other.role, other.as_written, other.pk is None, other.pk or 0))
             for _row, message in standing_role_conflicts([self], others):
                 raise ValidationError({"role": message})
 
