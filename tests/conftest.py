@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.dataset.importer import import_dataset, read_folder
@@ -58,6 +59,14 @@ def protected_rows_removed_after_transactional_tests(request):
     yield
     ReviewEdition.objects.update(published_snapshot=None)
     factories.remove_by_force("reviews_snapshot", "reviews_issuedsnapshot")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /fr/ or /es/ leaves its language active in the thread (the test client answers in it), and
+    the next test's validation messages would come out in French or Spanish."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
