@@ -181,7 +181,7 @@ def test_bulk_writes_through_querysets(api):
 
 
 def test_an_import(api):
-    files = read_folder(FIXTURES)
+    files = dict(read_folder(FIXTURES))  # the folder is read lazily, and read-only
     name = "mechanisms/bali-process.yaml"
     files[name] = files[name].replace("\n  Bali Process on", "\n  Imported Bali Process on", 1)
     changes_answer(api, BALI, lambda: import_dataset(files, reason="Cache test"),
