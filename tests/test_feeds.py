@@ -135,16 +135,26 @@ def test_a_changed_fact_is_told_by_its_label_in_the_feeds_language(client):
         e["title"] for e in entries(client, "/es/mechanisms/colombo-process/feed/")]
 
 
-def test_the_feeds_write_dates_in_words_and_a_kind_in_lower_case_within_a_sentence(client):
-    """They wrote 'fondé en 2015-10', '(Autre, …', '(2015-03–…)' and the snapshots' days as ISO dates."""
+def new_forum_between_snapshots(kind, founded, also=None):
+    """A mechanism 'New Forum on Migration' of ``kind``, founded ``founded``, added (with whatever ``also``
+    changes) between two snapshots of the 2013 edition; returns the second snapshot."""
     harns = ReviewEdition.objects.get(slug="harns-2013")
     create_snapshot(edition=harns, title="Before")
     with recording(kind=ChangeSet.Kind.EDIT, user=None, reason="test"):
         Mechanism.objects.create(slug="new-forum", name="New Forum on Migration", region=Mechanism.objects.get(
-            slug="apc").region, kind="other", governance="stand-alone", founded="2015-10")
+            slug="apc").region, kind=kind, governance="stand-alone", founded=founded)
+        if also is not None:
+            also()
+    return create_snapshot(edition=harns, title="After")
+
+
+def test_the_feeds_write_dates_in_words_and_a_kind_in_lower_case_within_a_sentence(client):
+    """They wrote 'fondé en 2015-10', '(Autre, …', '(2015-03–…)' and the snapshots' days as ISO dates."""
+    def cambodia_observes_colombo():
         Participation.objects.create(mechanism=Mechanism.objects.get(slug="colombo-process"),
                                      state=State.objects.get(alpha3="KHM"), role="observer", start="2015-03")
-    after = create_snapshot(edition=harns, title="After")
+
+    after = new_forum_between_snapshots("other", "2015-10", also=cambodia_observes_colombo)
     french = entries(client, "/fr/feeds/changes/")
     titles = [e["title"] for e in french]
     assert "Mécanisme ajouté au registre : New Forum on Migration (autre, fondé en octobre 2015)." in titles
@@ -160,12 +170,7 @@ def test_the_feeds_write_dates_in_words_and_a_kind_in_lower_case_within_a_senten
 
 
 def test_a_mechanism_founded_on_a_known_day_is_said_founded_on_that_day(client):
-    harns = ReviewEdition.objects.get(slug="harns-2013")
-    create_snapshot(edition=harns, title="Before")
-    with recording(kind=ChangeSet.Kind.EDIT, user=None, reason="test"):
-        Mechanism.objects.create(slug="new-forum", name="New Forum on Migration", region=Mechanism.objects.get(
-            slug="apc").region, kind="rcp", governance="stand-alone", founded="2015-10-11")
-    create_snapshot(edition=harns, title="After")
+    new_forum_between_snapshots("rcp", "2015-10-11")
     assert "Mécanisme ajouté au registre : New Forum on Migration (PCR, fondé le 11 octobre 2015)." in [
         e["title"] for e in entries(client, "/fr/feeds/changes/")]
     assert "Mecanismo añadido al registro: New Forum on Migration (PCR, creado el 11 de octubre de 2015)." in [
